@@ -1,0 +1,3 @@
+#include "ecg-error.h"
+
+G_DEFINE_QUARK (ecg-error-quark, ecg_error)

@@ -1,0 +1,58 @@
+/* ecgwb-main.c — the headless command line over the engine: `ecgwb COMMAND [OPTIONS]`. */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ecg-config.h"
+#include "ecgwb-command.h"
+
+static const EcgwbCommand commands[] = {
+  { "info", "Describe a WFDB record: leads, gains, checksums, annotations, labels",
+    ecgwb_command_info },
+  { "beats", "Count reference beats per AAMI class in a record or a MIT-BIH split",
+    ecgwb_command_beats },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "Usage: ecgwb COMMAND [OPTIONS]\n\nECG Workbench %s (%s) command line.\n\n"
+                "Commands:\n", ECG_VERSION, ECG_GIT_HASH);
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\n`ecgwb COMMAND --help` describes a command's options. With --json a command\n"
+                "prints one JSON value on stdout; progress and logs go to stderr.\n"
+                "Exit codes: 0 success, 1 bad input or data, 2 usage, 3 job failed,\n"
+                "130 cancelled.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  /* Numbers are printed in the C locale whatever the user's locale. */
+  setlocale (LC_ALL, "");
+  setlocale (LC_NUMERIC, "C");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return ECGWB_EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
+      || strcmp (argv[1], "help") == 0)
+    {
+      print_usage (stdout);
+      return ECGWB_EXIT_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("ecgwb %s (%s)\n", ECG_VERSION, ECG_GIT_HASH);
+      return ECGWB_EXIT_OK;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  fprintf (stderr, "ecgwb: unknown command '%s' (see ecgwb --help)\n", argv[1]);
+  return ECGWB_EXIT_USAGE;
+}

@@ -1,0 +1,202 @@
+/* Tests of the `ecgwb` command line: JSON shapes, values and exit codes. */
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "test-util.h"
+
+typedef struct
+{
+  int exit_code;
+  char *out;
+  char *err;
+} RunResult;
+
+static void
+run_result_clear (RunResult *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+/* Runs `ecgwb ARGS...` (NULL-terminated) and collects its output and exit code. */
+static RunResult
+run_ecgwb (const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) g_getenv ("ECGWB_PATH"));
+  va_list args;
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  RunResult r = { 0 };
+  int wait_status = 0;
+  g_autoptr (GError) error = NULL;
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err,
+                &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status)); /* never a signal */
+  r.exit_code = WEXITSTATUS (wait_status);
+  return r;
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+test_usage_errors (void)
+{
+  RunResult r = run_ecgwb (NULL);
+  g_assert_cmpint (r.exit_code, ==, 2);
+  run_result_clear (&r);
+  r = run_ecgwb ("no-such-command", NULL);
+  g_assert_cmpint (r.exit_code, ==, 2);
+  g_assert_nonnull (strstr (r.err, "unknown command"));
+  run_result_clear (&r);
+  r = run_ecgwb ("info", "--bogus", NULL);
+  g_assert_cmpint (r.exit_code, ==, 2);
+  run_result_clear (&r);
+  r = run_ecgwb ("beats", "--data", "/tmp", "--split", "DS9", NULL);
+  g_assert_cmpint (r.exit_code, ==, 2);
+  run_result_clear (&r);
+}
+
+static void
+test_bad_input (void)
+{
+  g_autofree char *dir = ecg_test_tmpdir_new ();
+  g_autofree char *hea = ecg_test_write_file (dir, "r.hea", "r 1 360 4\nr.dat 16\n", -1);
+  g_autofree char *path = g_build_filename (dir, "r", NULL);
+  /* The signal file is missing: exit 1, one line naming the file. */
+  RunResult r = run_ecgwb ("info", path, "--json", NULL);
+  g_assert_cmpint (r.exit_code, ==, 1);
+  g_assert_nonnull (strstr (r.err, "r.dat"));
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_cmpint (strchr (r.err, '\n') - r.err, ==, (gssize) strlen (r.err) - 1);
+  run_result_clear (&r);
+  ecg_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+static void
+test_info_mitdb_100 (void)
+{
+  g_autofree char *dir = ecg_test_data_dir ("mitdb");
+  if (dir == NULL)
+    return;
+  g_autofree char *path = g_build_filename (dir, "100", NULL);
+  RunResult r = run_ecgwb ("info", path, "--json", NULL);
+  g_assert_cmpint (r.exit_code, ==, 0);
+  g_autoptr (JsonNode) root = parse_json (r.out);
+  JsonObject *o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "record"), ==, "100");
+  g_assert_cmpfloat (json_object_get_double_member (o, "fs"), ==, 360.0);
+  g_assert_cmpint (json_object_get_int_member (o, "samples"), ==, 650000);
+  g_assert_cmpint (json_object_get_int_member (o, "annotations"), ==, 2274);
+  JsonArray *leads = json_object_get_array_member (o, "leads");
+  g_assert_cmpuint (json_array_get_length (leads), ==, 2);
+  JsonObject *mlii = json_array_get_object_element (leads, 0);
+  g_assert_cmpstr (json_object_get_string_member (mlii, "name"), ==, "MLII");
+  g_assert_cmpfloat (json_object_get_double_member (mlii, "gain"), ==, 200.0);
+  g_assert_cmpint (json_object_get_int_member (mlii, "baseline"), ==, 1024);
+  g_assert_cmpstr (json_object_get_string_member (mlii, "units"), ==, "mV");
+  g_assert_true (json_object_get_boolean_member (mlii, "checksum_ok"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "labels")), ==, 0);
+  run_result_clear (&r);
+}
+
+static void
+test_info_ptbxl_labels (void)
+{
+  g_autofree char *dir = ecg_test_data_dir ("ptbxl");
+  if (dir == NULL)
+    return;
+  g_autofree char *path = g_build_filename (dir, "records100", "00000", "00001_lr", NULL);
+  RunResult r = run_ecgwb ("info", path, "--json", NULL);
+  g_assert_cmpint (r.exit_code, ==, 0);
+  g_autoptr (JsonNode) root = parse_json (r.out);
+  JsonObject *o = json_node_get_object (root);
+  JsonArray *labels = json_object_get_array_member (o, "labels");
+  g_assert_cmpuint (json_array_get_length (labels), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (labels, 0), ==, "NORM");
+  g_assert_cmpint (json_object_get_int_member (o, "annotations"), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "leads")), ==, 12);
+  run_result_clear (&r);
+}
+
+static void
+test_beats_record_208 (void)
+{
+  g_autofree char *dir = ecg_test_data_dir ("mitdb");
+  if (dir == NULL)
+    return;
+  g_autofree char *path = g_build_filename (dir, "208", NULL);
+  RunResult r = run_ecgwb ("beats", path, "--json", NULL);
+  g_assert_cmpint (r.exit_code, ==, 0);
+  g_autoptr (JsonNode) root = parse_json (r.out);
+  JsonObject *o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "lead"), ==, "MLII");
+  JsonObject *beats = json_object_get_object_member (o, "beats");
+  g_assert_cmpint (json_object_get_int_member (beats, "N"), ==, 1586);
+  g_assert_cmpint (json_object_get_int_member (beats, "S"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (beats, "V"), ==, 992);
+  g_assert_cmpint (json_object_get_int_member (beats, "F"), ==, 373);
+  g_assert_cmpint (json_object_get_int_member (beats, "Q"), ==, 2);
+  run_result_clear (&r);
+}
+
+static void
+test_beats_split_ds1 (void)
+{
+  g_autofree char *dir = ecg_test_data_dir ("mitdb");
+  if (dir == NULL)
+    return;
+  RunResult r = run_ecgwb ("beats", "--data", dir, "--split", "DS1", "--json", NULL);
+  g_assert_cmpint (r.exit_code, ==, 0);
+  g_autoptr (JsonNode) root = parse_json (r.out);
+  JsonObject *o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "split"), ==, "DS1");
+  g_assert_cmpint (json_object_get_int_member (o, "records"), ==, 22);
+  JsonObject *beats = json_object_get_object_member (o, "beats");
+  g_assert_cmpint (json_object_get_int_member (beats, "N"), ==, 45866);
+  g_assert_cmpint (json_object_get_int_member (beats, "S"), ==, 944);
+  g_assert_cmpint (json_object_get_int_member (beats, "V"), ==, 3788);
+  g_assert_cmpint (json_object_get_int_member (beats, "F"), ==, 415);
+  g_assert_cmpint (json_object_get_int_member (beats, "Q"), ==, 8);
+  run_result_clear (&r);
+}
+
+static void
+test_beats_without_annotations (void)
+{
+  g_autofree char *dir = ecg_test_data_dir ("ptbxl");
+  if (dir == NULL)
+    return;
+  g_autofree char *path = g_build_filename (dir, "records100", "00000", "00001_lr", NULL);
+  RunResult r = run_ecgwb ("beats", path, "--json", NULL);
+  g_assert_cmpint (r.exit_code, ==, 1);
+  g_assert_nonnull (strstr (r.err, "00001_lr"));
+  run_result_clear (&r);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/bad-input", test_bad_input);
+  g_test_add_func ("/cli/info/mitdb-100", test_info_mitdb_100);
+  g_test_add_func ("/cli/info/ptbxl-labels", test_info_ptbxl_labels);
+  g_test_add_func ("/cli/beats/record-208", test_beats_record_208);
+  g_test_add_func ("/cli/beats/split-ds1", test_beats_split_ds1);
+  g_test_add_func ("/cli/beats/without-annotations", test_beats_without_annotations);
+  return g_test_run ();
+}

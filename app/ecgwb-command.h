@@ -40,5 +40,7 @@ void ecgwb_builder_add_number (JsonBuilder *builder, const char *member, double 
 
 int ecgwb_command_info (int argc, char **argv);
 int ecgwb_command_beats (int argc, char **argv);
+int ecgwb_command_detect (int argc, char **argv);
+int ecgwb_command_synth (int argc, char **argv);
 
 G_END_DECLS

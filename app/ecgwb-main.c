@@ -11,6 +11,10 @@ static const EcgwbCommand commands[] = {
     ecgwb_command_info },
   { "beats", "Count reference beats per AAMI class in a record or a MIT-BIH split",
     ecgwb_command_beats },
+  { "detect", "Detect QRS complexes (Pan-Tompkins) and score them against the reference",
+    ecgwb_command_detect },
+  { "synth", "Write a synthetic ECG record (ECGSYN) with premature S and V beats",
+    ecgwb_command_synth },
 };
 
 static void

@@ -187,6 +187,91 @@ test_beats_without_annotations (void)
   run_result_clear (&r);
 }
 
+static void
+test_detect_mitdb_100 (void)
+{
+  g_autofree char *dir = ecg_test_data_dir ("mitdb");
+  if (dir == NULL)
+    return;
+  g_autofree char *path = g_build_filename (dir, "100", NULL);
+  RunResult r = run_ecgwb ("detect", path, "--json", NULL);
+  g_assert_cmpint (r.exit_code, ==, 0);
+  g_autoptr (JsonNode) root = parse_json (r.out);
+  JsonObject *o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "record"), ==, "100");
+  /* Record 100: every one of its 2,273 beats found, no false detection. */
+  g_assert_cmpint (json_object_get_int_member (o, "beats"), ==, 2273);
+  g_assert_cmpfloat (json_object_get_double_member (o, "sensitivity"), ==, 1.0);
+  g_assert_cmpfloat (json_object_get_double_member (o, "ppv"), ==, 1.0);
+  run_result_clear (&r);
+}
+
+static void
+test_detect_without_reference (void)
+{
+  g_autofree char *dir = ecg_test_data_dir ("ptbxl");
+  if (dir == NULL)
+    return;
+  g_autofree char *path = g_build_filename (dir, "records100", "00000", "00001_lr", NULL);
+  RunResult r = run_ecgwb ("detect", path, "--json", NULL);
+  g_assert_cmpint (r.exit_code, ==, 0);
+  g_autoptr (JsonNode) root = parse_json (r.out);
+  JsonObject *o = json_node_get_object (root);
+  /* A 10 s sinus strip (NORM) at 60-72 bpm holds 10 to 12 beats. */
+  gint64 beats = json_object_get_int_member (o, "beats");
+  g_assert_cmpint (beats, >=, 10);
+  g_assert_cmpint (beats, <=, 12);
+  g_assert_true (json_object_get_null_member (o, "sensitivity"));
+  g_assert_true (json_object_get_null_member (o, "ppv"));
+  run_result_clear (&r);
+}
+
+/* data/make-demo.sh regenerates the bundled demo records byte for byte. */
+static void
+test_synth_reproduces_demo (void)
+{
+  const char *source_root = g_getenv ("ECGWB_SOURCE_ROOT");
+  g_assert_nonnull (source_root);
+  g_autofree char *tmp = ecg_test_tmpdir_new ();
+  RunResult r = run_ecgwb ("synth", "--out", tmp, "--name", "demo2", "--seed", "2",
+                           "--duration", "300", "--heart-rate", "88", "--hrv", "3",
+                           "--s-rate", "0.08", "--v-rate", "0.01", "--json", NULL);
+  g_assert_cmpint (r.exit_code, ==, 0);
+  g_autoptr (JsonNode) root = parse_json (r.out);
+  JsonObject *beats = json_object_get_object_member (json_node_get_object (root), "beats");
+  g_assert_cmpint (json_object_get_int_member (beats, "N"), ==, 415);
+  g_assert_cmpint (json_object_get_int_member (beats, "S"), ==, 35);
+  g_assert_cmpint (json_object_get_int_member (beats, "V"), ==, 3);
+  run_result_clear (&r);
+  static const char *const extensions[] = { ".hea", ".dat", ".atr" };
+  for (gsize i = 0; i < G_N_ELEMENTS (extensions); i++)
+    {
+      g_autofree char *name = g_strconcat ("demo2", extensions[i], NULL);
+      g_autofree char *made = g_build_filename (tmp, name, NULL);
+      g_autofree char *shipped = g_build_filename (source_root, "data", "demo", name, NULL);
+      g_autofree char *a = NULL, *b = NULL;
+      gsize la = 0, lb = 0;
+      g_assert_true (g_file_get_contents (made, &a, &la, NULL));
+      g_assert_true (g_file_get_contents (shipped, &b, &lb, NULL));
+      g_assert_cmpmem (a, la, b, lb);
+    }
+  ecg_test_tmpdir_free (g_steal_pointer (&tmp));
+}
+
+static void
+test_synth_bad_options (void)
+{
+  g_autofree char *tmp = ecg_test_tmpdir_new ();
+  RunResult r = run_ecgwb ("synth", "--out", tmp, "--heart-rate", "500", NULL);
+  g_assert_cmpint (r.exit_code, ==, 1);
+  g_assert_nonnull (strstr (r.err, "heart"));
+  run_result_clear (&r);
+  r = run_ecgwb ("synth", "--seed", "1", NULL);
+  g_assert_cmpint (r.exit_code, ==, 2);
+  run_result_clear (&r);
+  ecg_test_tmpdir_free (g_steal_pointer (&tmp));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -198,5 +283,9 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/beats/record-208", test_beats_record_208);
   g_test_add_func ("/cli/beats/split-ds1", test_beats_split_ds1);
   g_test_add_func ("/cli/beats/without-annotations", test_beats_without_annotations);
+  g_test_add_func ("/cli/detect/mitdb-100", test_detect_mitdb_100);
+  g_test_add_func ("/cli/detect/without-reference", test_detect_without_reference);
+  g_test_add_func ("/cli/synth/reproduces-demo", test_synth_reproduces_demo);
+  g_test_add_func ("/cli/synth/bad-options", test_synth_bad_options);
   return g_test_run ();
 }

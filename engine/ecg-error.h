@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -26,5 +26,8 @@ typedef enum
 } EcgError;
 
 GQuark ecg_error_quark (void);
+
+/* TRUE, with ECG_ERROR_CANCELLED "cancelled" set, when `cancellable` (may be NULL) has fired. */
+gboolean ecg_error_set_if_cancelled (GCancellable *cancellable, GError **error);
 
 G_END_DECLS

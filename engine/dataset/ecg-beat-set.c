@@ -194,7 +194,7 @@ ecg_beat_set_load (const char *data_dir, const char *const *records,
   g_autoptr (EcgBeatSet) set = ecg_beat_set_new (class_map, options);
   for (gsize i = 0; records[i] != NULL; i++)
     {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (ecg_error_set_if_cancelled (cancellable, error))
         return NULL;
       g_autofree char *path = g_build_filename (data_dir, records[i], NULL);
       g_autoptr (EcgRecord) record = ecg_record_load (path, ECG_RECORD_LOAD_DEFAULT, error);

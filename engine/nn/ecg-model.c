@@ -701,6 +701,7 @@ struct _EcgModelRun
   guint n_tensors;
   guint first_owned_tensor;
   gboolean input_grad; /* compute d(loss)/d(input) too */
+  float *state;        /* BatchNorm running statistics to update; NULL: the model's own */
   guint n_ops;
   gsize n_params;
 };
@@ -831,6 +832,12 @@ ecg_model_run_set_input_grad (EcgModelRun *run, gboolean input_grad)
 }
 
 void
+ecg_model_run_set_state (EcgModelRun *run, float *state)
+{
+  run->state = state;
+}
+
+void
 ecg_model_run_set_seed (EcgModelRun *run, guint64 seed)
 {
   run->rng = seed;
@@ -934,7 +941,7 @@ ecg_model_forward (EcgModel *m, EcgModelRun *run, const float *input, const floa
         case ECG_OP_BATCHNORM:
           {
             EcgBatchnormShape shape = { batch, is.rows, is.cols };
-            float *state = m->state + op->state_offset;
+            float *state = (run->state != NULL ? run->state : m->state) + op->state_offset;
             if (training)
               ecg_batchnorm_forward_train (out, run->caches[i], state, state + is.rows, in, p,
                                            p + is.rows, &shape);

@@ -161,6 +161,9 @@ void ecg_model_run_free (EcgModelRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EcgModelRun, ecg_model_run_free)
 /* Also compute the gradient with respect to the inputs in backward (off by default). */
 void ecg_model_run_set_input_grad (EcgModelRun *run, gboolean input_grad);
+/* Makes training-mode forwards update `state` (n_state floats, e.g. a worker thread's private
+ * copy) instead of the model's running statistics; NULL restores the default. */
+void ecg_model_run_set_state (EcgModelRun *run, float *state);
 /* Seeds the run's dropout generator. */
 void ecg_model_run_set_seed (EcgModelRun *run, guint64 seed);
 /* Forward pass over `batch` samples: `input` [batch][C][L], `rr` [batch][rr_features] (or

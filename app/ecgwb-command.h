@@ -42,5 +42,6 @@ int ecgwb_command_info (int argc, char **argv);
 int ecgwb_command_beats (int argc, char **argv);
 int ecgwb_command_detect (int argc, char **argv);
 int ecgwb_command_synth (int argc, char **argv);
+int ecgwb_command_models (int argc, char **argv);
 
 G_END_DECLS

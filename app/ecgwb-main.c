@@ -15,6 +15,8 @@ static const EcgwbCommand commands[] = {
     ecgwb_command_detect },
   { "synth", "Write a synthetic ECG record (ECGSYN) with premature S and V beats",
     ecgwb_command_synth },
+  { "models", "List the model zoo: parameters, MACs, inputs and classes",
+    ecgwb_command_models },
 };
 
 static void

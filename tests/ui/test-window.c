@@ -1,0 +1,229 @@
+/* test-window.c — EcgWindow lists a folder's records and opens them off the main thread. */
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "ecg-window.h"
+#include "test-util.h"
+
+/* Writes a two-lead, 2 s record `name` at 360 Hz with one beat into `dir`. */
+static void
+write_record (const char *dir, const char *name)
+{
+  enum { N = 720 };
+  static float lead_a[N], lead_b[N];
+  for (int t = 0; t < N; t++)
+    {
+      lead_a[t] = t == 360 ? 1.0f : 0.0f;
+      lead_b[t] = -lead_a[t];
+    }
+  g_autoptr (EcgAnnotationList) annotations = ecg_annotation_list_new (1);
+  annotations->items[0].sample = 360;
+  annotations->items[0].code = ECG_ANN_NORMAL;
+
+  const char *const lead_names[] = { "MLII", "V1" };
+  const float *const leads[] = { lead_a, lead_b };
+  g_autoptr (EcgRecord) record
+    = ecg_record_new_from_samples (name, 360.0, N, 2, lead_names, leads, 200.0, annotations);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (ecg_record_save (record, dir, 16, &error));
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  char *dir;
+  EcgWindow *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  f->dir = ecg_test_tmpdir_new ();
+  f->window = ecg_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 600);
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  ecg_test_tmpdir_free (f->dir);
+}
+
+typedef gboolean (*Condition) (Fixture *f, gconstpointer data);
+
+static void
+spin_until (Fixture *f, Condition condition, gconstpointer data, const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!condition (f, data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting until %s", what);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+/* The window is idle and shows the record named `data`. */
+static gboolean
+shows_record (Fixture *f, gconstpointer data)
+{
+  const EcgRecord *record = ecg_waveform_view_get_record (ecg_window_get_waveform_view (f->window));
+  return !ecg_window_get_loading (f->window) && record != NULL
+         && g_str_equal (record->name, (const char *) data);
+}
+
+static gboolean
+shows_message (Fixture *f, gconstpointer data)
+{
+  return !ecg_window_get_loading (f->window) && ecg_window_get_message (f->window) != NULL;
+}
+
+static gboolean
+has_n_records (Fixture *f, gconstpointer data)
+{
+  return g_list_model_get_n_items (ecg_window_get_records (f->window)) == GPOINTER_TO_UINT (data);
+}
+
+static void
+open_folder (Fixture *f, const char *record_name)
+{
+  g_autoptr (GFile) folder = g_file_new_for_path (f->dir);
+  ecg_window_open_folder (f->window, folder, record_name);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Rows the sidebar's list view has laid out and mapped. */
+static gboolean
+sidebar_shows_two_rows (Fixture *f, gconstpointer data)
+{
+  GtkWidget *list = find_descendant (GTK_WIDGET (f->window), GTK_TYPE_LIST_VIEW);
+  guint rows = 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_mapped (child) && gtk_widget_get_height (child) > 0)
+      rows++;
+  return rows == 2;
+}
+
+static char *
+record_name_at (Fixture *f, guint position)
+{
+  g_autoptr (GFileInfo) info = g_list_model_get_item (ecg_window_get_records (f->window), position);
+  return g_strdup (g_file_info_get_name (info));
+}
+
+/* A folder with a.hea/.dat/.atr, b.hea/.dat/.atr and notes.txt shows two rows, a and b, and
+ * opens the first. */
+static void
+test_folder_lists_records (Fixture *f, gconstpointer data)
+{
+  write_record (f->dir, "b");
+  write_record (f->dir, "a");
+  g_autofree char *notes = ecg_test_write_file (f->dir, "notes.txt", "not a record", -1);
+
+  open_folder (f, NULL);
+  spin_until (f, shows_record, "a", "record a is shown");
+  g_assert_cmpuint (g_list_model_get_n_items (ecg_window_get_records (f->window)), ==, 2);
+  g_autofree char *first = record_name_at (f, 0);
+  g_autofree char *second = record_name_at (f, 1);
+  g_assert_cmpstr (first, ==, "a.hea");
+  g_assert_cmpstr (second, ==, "b.hea");
+  spin_until (f, sidebar_shows_two_rows, NULL, "the sidebar shows two rows");
+  g_assert_null (ecg_window_get_message (f->window));
+
+  /* Selecting the second row loads b. */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (ecg_window_get_records (f->window)),
+                                     1);
+  spin_until (f, shows_record, "b", "record b is shown");
+  const EcgRecord *record = ecg_waveform_view_get_record (ecg_window_get_waveform_view (f->window));
+  g_assert_cmpint (record->n_leads, ==, 2);
+  g_assert_cmpint (record->n_samples, ==, 720);
+}
+
+/* Records sort as a file manager sorts them: "2" before "10". */
+static void
+test_folder_natural_order (Fixture *f, gconstpointer data)
+{
+  write_record (f->dir, "10");
+  write_record (f->dir, "2");
+  open_folder (f, NULL);
+  spin_until (f, shows_record, "2", "record 2 is shown");
+  g_autofree char *first = record_name_at (f, 0);
+  g_assert_cmpstr (first, ==, "2.hea");
+}
+
+/* A record named on the command line is opened instead of the first one. */
+static void
+test_folder_opens_named_record (Fixture *f, gconstpointer data)
+{
+  write_record (f->dir, "a");
+  write_record (f->dir, "b");
+  open_folder (f, "b");
+  spin_until (f, shows_record, "b", "record b is shown");
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (ecg_window_get_records (f->window));
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 1);
+}
+
+/* A header that is not WFDB gives a message naming the record, and no record, not a crash. */
+static void
+test_broken_record_shows_error (Fixture *f, gconstpointer data)
+{
+  g_autofree char *header = ecg_test_write_file (f->dir, "c.hea", "c 1 360 abc\n", -1);
+  open_folder (f, NULL);
+  spin_until (f, has_n_records, GUINT_TO_POINTER (1), "the folder lists c");
+  spin_until (f, shows_message, NULL, "an error is shown");
+  const char *message = ecg_window_get_message (f->window);
+  g_assert_nonnull (strstr (message, "“c”"));
+  g_assert_nonnull (strstr (message, "c.hea"));
+  g_assert_null (ecg_waveform_view_get_record (ecg_window_get_waveform_view (f->window)));
+
+  /* The info bar's close button dismisses the message. */
+  GtkWidget *info_bar = find_descendant (GTK_WIDGET (f->window), GTK_TYPE_INFO_BAR);
+  gtk_info_bar_response (GTK_INFO_BAR (info_bar), GTK_RESPONSE_CLOSE);
+  g_assert_null (ecg_window_get_message (f->window));
+}
+
+/* A folder that does not exist is reported in the window. */
+static void
+test_missing_folder_shows_error (Fixture *f, gconstpointer data)
+{
+  g_autofree char *missing = g_build_filename (f->dir, "missing", NULL);
+  g_autoptr (GFile) folder = g_file_new_for_path (missing);
+  ecg_window_open_folder (f->window, folder, NULL);
+  spin_until (f, shows_message, NULL, "an error is shown");
+  g_assert_nonnull (strstr (ecg_window_get_message (f->window), "missing"));
+  g_assert_cmpuint (g_list_model_get_n_items (ecg_window_get_records (f->window)), ==, 0);
+}
+
+int
+main (int argc, char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/ui/window/folder/lists-records", test_folder_lists_records);
+  ADD ("/ui/window/folder/natural-order", test_folder_natural_order);
+  ADD ("/ui/window/folder/opens-named-record", test_folder_opens_named_record);
+  ADD ("/ui/window/errors/broken-record", test_broken_record_shows_error);
+  ADD ("/ui/window/errors/missing-folder", test_missing_folder_shows_error);
+#undef ADD
+
+  return g_test_run ();
+}

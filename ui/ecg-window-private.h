@@ -1,0 +1,52 @@
+/* ecg-window-private.h — EcgWindow's state, shared by ecg-window.c (folder, records, loading)
+ * and ecg-window-actions.c (actions, dialogs, recent folders). */
+#pragma once
+
+#include "ecg-window.h"
+
+G_BEGIN_DECLS
+
+struct _EcgWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  GSettings *settings;
+
+  /* The folder and its records: directory list → .hea filter → name sort → selection. */
+  GFile *folder;
+  GtkDirectoryList *directory_list;
+  GtkSingleSelection *selection;
+  char *pending_record_name; /* to select once the directory list delivers it */
+  guint folder_idle_id;
+
+  /* The record being read, if any. */
+  GCancellable *load_cancellable;
+  guint load_idle_id;
+  gboolean loading;
+
+  /* Template children */
+  GtkLabel *title_label;
+  GtkLabel *subtitle_label;
+  GtkSpinner *spinner;
+  GtkButton *zoom_button;
+  GtkListView *record_list;
+  GtkInfoBar *info_bar;
+  GtkLabel *info_label;
+  GtkStack *content_stack;
+  GtkSpinner *loading_spinner;
+  GtkLabel *empty_title;
+  GtkLabel *empty_description;
+  EcgWaveformView *waveform_view;
+  GtkLabel *record_info_label;
+  GMenu *recent_section;
+};
+
+/* ecg-window-actions.c */
+void _ecg_window_class_actions_init (GtkWidgetClass *widget_class);
+void _ecg_window_actions_init (EcgWindow *self);
+/* "/home/ana/data/mitdb" → "~/data/mitdb", for labels. Returns an owned string. */
+char *_ecg_window_display_path (const char *path);
+/* Puts `folder` first in the recent-folders setting. */
+void _ecg_window_remember_folder (EcgWindow *self, GFile *folder);
+
+G_END_DECLS

@@ -1,0 +1,624 @@
+/* ecg-window.c — the main window: a folder's records in the sidebar, the selected record on
+ * ECG paper. The folder is enumerated by GtkDirectoryList and records are read by
+ * ecg-record-loader in a worker thread, so nothing here waits on disk. */
+#include "ecg-window-private.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "ecg-config.h"
+#include "ecg-record-loader.h"
+
+G_DEFINE_FINAL_TYPE (EcgWindow, ecg_window, GTK_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* What a load needs to know when it returns: whether it is still wanted, and its name. */
+typedef struct
+{
+  GCancellable *cancellable;
+  char *record_name;
+} LoadContext;
+
+static void
+load_context_free (LoadContext *context)
+{
+  g_object_unref (context->cancellable);
+  g_free (context->record_name);
+  g_free (context);
+}
+
+/* "100.hea" → "100". Returns an owned string. */
+static char *
+record_name_from_info (GFileInfo *info)
+{
+  const char *file_name = g_file_info_get_name (info);
+  return g_strndup (file_name, strlen (file_name) - strlen (".hea"));
+}
+
+static gboolean
+is_record_header (gpointer item, gpointer user_data)
+{
+  GFileInfo *info = item;
+  const char *file_name = g_file_info_get_name (info);
+  return g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR && file_name[0] != '.'
+         && strlen (file_name) > strlen (".hea") && g_str_has_suffix (file_name, ".hea");
+}
+
+/* Natural order, as a file manager sorts: "2" before "10". */
+static int
+compare_record_headers (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  const char *name_a = g_file_info_get_name ((GFileInfo *) a);
+  const char *name_b = g_file_info_get_name ((GFileInfo *) b);
+  g_autofree char *key_a = g_utf8_collate_key_for_filename (name_a, -1);
+  g_autofree char *key_b = g_utf8_collate_key_for_filename (name_b, -1);
+  return strcmp (key_a, key_b);
+}
+
+/* ---- messages and states ----------------------------------------------------------------- */
+
+static void
+show_message (EcgWindow *self, GtkMessageType type, const char *text)
+{
+  gtk_label_set_text (self->info_label, text);
+  gtk_info_bar_set_message_type (self->info_bar, type);
+  gtk_info_bar_set_revealed (self->info_bar, TRUE);
+}
+
+static void
+hide_message (EcgWindow *self)
+{
+  gtk_info_bar_set_revealed (self->info_bar, FALSE);
+}
+
+static void
+on_info_bar_response (GtkInfoBar *info_bar, int response, EcgWindow *self)
+{
+  hide_message (self);
+}
+
+const char *
+ecg_window_get_message (EcgWindow *self)
+{
+  g_return_val_if_fail (ECG_IS_WINDOW (self), NULL);
+  if (!gtk_info_bar_get_revealed (self->info_bar))
+    return NULL;
+  return gtk_label_get_text (self->info_label);
+}
+
+static void
+set_loading (EcgWindow *self, gboolean loading)
+{
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  gtk_spinner_set_spinning (self->spinner, loading);
+  gtk_spinner_set_spinning (self->loading_spinner, loading);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+gboolean
+ecg_window_get_loading (EcgWindow *self)
+{
+  g_return_val_if_fail (ECG_IS_WINDOW (self), FALSE);
+  return self->loading;
+}
+
+static void
+show_empty_state (EcgWindow *self, const char *title, const char *description)
+{
+  ecg_waveform_view_set_record (self->waveform_view, NULL);
+  gtk_label_set_text (self->empty_title, title);
+  gtk_label_set_text (self->empty_description, description);
+  gtk_label_set_text (self->record_info_label, "");
+  gtk_stack_set_visible_child_name (self->content_stack, "empty");
+}
+
+/* "30:05" or "1:02:03". Returns an owned string. */
+static char *
+format_duration (double seconds)
+{
+  gint64 total = (gint64) floor (seconds + 0.5);
+  if (total >= 3600)
+    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", total / 3600,
+                            (int) (total / 60 % 60), (int) (total % 60));
+  return g_strdup_printf ("%d:%02d", (int) (total / 60), (int) (total % 60));
+}
+
+static void
+update_record_info (EcgWindow *self, const EcgRecord *record)
+{
+  g_autofree char *duration = format_duration (record->n_samples / record->fs);
+  g_autofree char *leads
+    = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d lead", "%d leads", record->n_leads),
+                       record->n_leads);
+  g_autofree char *beats = NULL;
+  if (record->annotations != NULL)
+    {
+      gsize n_beats = ecg_annotation_list_count_beats (record->annotations);
+      beats = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu annotated beat",
+                                            "%zu annotated beats", n_beats),
+                               n_beats);
+    }
+  else
+    beats = g_strdup (_("no annotations"));
+
+  /* Translators: sampling rate · leads · duration · beats, e.g.
+   * "360 Hz · 2 leads · 30:06 · 2274 annotated beats". */
+  g_autofree char *text = g_strdup_printf (_("%g Hz · %s · %s · %s"), record->fs, leads,
+                                           duration, beats);
+  gtk_label_set_text (self->record_info_label, text);
+}
+
+/* ---- loading a record -------------------------------------------------------------------- */
+
+static void
+record_loaded (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  EcgWindow *self = ECG_WINDOW (source_object);
+  LoadContext *context = user_data;
+  g_autoptr (GError) error = NULL;
+
+  EcgRecord *record = ecg_record_loader_load_finish (result, &error);
+  /* A newer selection (or closing the window) superseded this load. */
+  if (g_cancellable_is_cancelled (context->cancellable))
+    {
+      g_clear_pointer (&record, ecg_record_free);
+      load_context_free (context);
+      return;
+    }
+  g_clear_object (&self->load_cancellable);
+  set_loading (self, FALSE);
+
+  if (record == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not open record “%s”: %s"),
+                                               context->record_name, error->message);
+      show_message (self, GTK_MESSAGE_ERROR, text);
+      show_empty_state (self, _("Record Not Opened"),
+                        _("The record could not be read; the message above says why."));
+      load_context_free (context);
+      return;
+    }
+
+  GString *bad_leads = g_string_new (NULL);
+  for (int i = 0; i < record->n_leads; i++)
+    if (record->leads[i].checksum_state == ECG_CHECKSUM_BAD)
+      g_string_append_printf (bad_leads, "%s%s", bad_leads->len > 0 ? ", " : "",
+                              record->leads[i].name);
+  if (bad_leads->len > 0)
+    {
+      g_autofree char *text
+        = g_strdup_printf (_("The checksum of %s in record “%s” does not match its header: "
+                             "the signal file may be damaged."),
+                           bad_leads->str, record->name);
+      show_message (self, GTK_MESSAGE_WARNING, text);
+    }
+  g_string_free (bad_leads, TRUE);
+
+  update_record_info (self, record);
+  ecg_waveform_view_set_record (self->waveform_view, record);
+  gtk_stack_set_visible_child_name (self->content_stack, "waveform");
+  load_context_free (context);
+}
+
+static void
+load_selected_record (EcgWindow *self)
+{
+  self->load_idle_id = 0;
+
+  /* A record named on the command line wins over the first one: wait for the folder. */
+  if (self->pending_record_name != NULL && gtk_directory_list_is_loading (self->directory_list))
+    return;
+
+  GFileInfo *info = gtk_single_selection_get_selected_item (self->selection);
+  if (info == NULL || self->folder == NULL)
+    return;
+
+  g_autofree char *record_name = record_name_from_info (info);
+  g_autofree char *folder_path = g_file_get_path (self->folder);
+  gtk_label_set_text (self->title_label, record_name);
+  gtk_window_set_title (GTK_WINDOW (self), record_name);
+  hide_message (self);
+
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+
+  if (folder_path == NULL)
+    {
+      show_message (self, GTK_MESSAGE_ERROR, _("Only folders on this computer can be opened."));
+      return;
+    }
+
+  self->load_cancellable = g_cancellable_new ();
+  LoadContext *context = g_new0 (LoadContext, 1);
+  context->cancellable = g_object_ref (self->load_cancellable);
+  context->record_name = g_strdup (record_name);
+
+  set_loading (self, TRUE);
+  if (ecg_waveform_view_get_record (self->waveform_view) == NULL)
+    gtk_stack_set_visible_child_name (self->content_stack, "loading");
+
+  g_autofree char *record_path = g_build_filename (folder_path, record_name, NULL);
+  ecg_record_loader_load_async (G_OBJECT (self), record_path, ECG_RECORD_ALLOW_BAD_CHECKSUM,
+                                self->load_cancellable, record_loaded, context);
+}
+
+static gboolean
+load_selected_record_idle (gpointer user_data)
+{
+  load_selected_record (ECG_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Selections arrive in bursts while the folder is read: load once they settle. */
+static void
+schedule_load (EcgWindow *self)
+{
+  if (self->load_idle_id == 0)
+    self->load_idle_id = g_idle_add (load_selected_record_idle, self);
+}
+
+static void
+on_selected_item_changed (GtkSingleSelection *selection, GParamSpec *pspec, EcgWindow *self)
+{
+  schedule_load (self);
+}
+
+/* ---- the folder -------------------------------------------------------------------------- */
+
+static void
+select_pending_record (EcgWindow *self)
+{
+  if (self->pending_record_name == NULL)
+    return;
+
+  GListModel *model = G_LIST_MODEL (self->selection);
+  guint n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GFileInfo) info = g_list_model_get_item (model, i);
+      g_autofree char *name = record_name_from_info (info);
+      if (g_str_equal (name, self->pending_record_name))
+        {
+          g_clear_pointer (&self->pending_record_name, g_free);
+          gtk_single_selection_set_selected (self->selection, i);
+          gtk_widget_activate_action (GTK_WIDGET (self->record_list), "list.scroll-to-item", "u",
+                                      i);
+          schedule_load (self);
+          return;
+        }
+    }
+}
+
+/* Called whenever the folder's listing changes or finishes. */
+static void
+update_folder_state (EcgWindow *self)
+{
+  gboolean listing = gtk_directory_list_is_loading (self->directory_list);
+  const GError *error = gtk_directory_list_get_error (self->directory_list);
+  guint n_records = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  g_autofree char *folder_name
+    = self->folder != NULL ? g_file_get_parse_name (self->folder) : g_strdup ("");
+
+  select_pending_record (self);
+
+  if (listing)
+    {
+      if (n_records == 0)
+        {
+          set_loading (self, TRUE);
+          gtk_stack_set_visible_child_name (self->content_stack, "loading");
+        }
+      return;
+    }
+
+  if (self->load_cancellable == NULL)
+    set_loading (self, FALSE);
+
+  if (error != NULL)
+    {
+      g_autofree char *text
+        = g_strdup_printf (_("Could not read folder “%s”: %s"), folder_name, error->message);
+      show_message (self, GTK_MESSAGE_ERROR, text);
+      gtk_label_set_text (self->title_label, _("ECG Workbench"));
+      show_empty_state (self, _("Folder Not Readable"), text);
+      return;
+    }
+
+  if (self->pending_record_name != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("There is no record “%s” in “%s”."),
+                                               self->pending_record_name, folder_name);
+      g_clear_pointer (&self->pending_record_name, g_free);
+      show_message (self, GTK_MESSAGE_WARNING, text);
+      schedule_load (self);
+    }
+
+  if (n_records == 0)
+    {
+      g_autofree char *text
+        = g_strdup_printf (_("“%s” has no WFDB records (.hea files)."), folder_name);
+      gtk_label_set_text (self->title_label, _("ECG Workbench"));
+      show_empty_state (self, _("No Records"), text);
+    }
+}
+
+static gboolean
+update_folder_state_idle (gpointer user_data)
+{
+  EcgWindow *self = ECG_WINDOW (user_data);
+  self->folder_idle_id = 0;
+  update_folder_state (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Listing changes are handled once the list view has seen them too: changing the selection
+ * from inside an items-changed emission confuses the views that have not yet received it. */
+static void
+schedule_folder_update (EcgWindow *self)
+{
+  if (self->folder_idle_id == 0)
+    self->folder_idle_id = g_idle_add (update_folder_state_idle, self);
+}
+
+static void
+on_records_changed (GListModel *model, guint position, guint removed, guint added,
+                    EcgWindow *self)
+{
+  schedule_folder_update (self);
+}
+
+static void
+on_listing_changed (GtkDirectoryList *directory_list, GParamSpec *pspec, EcgWindow *self)
+{
+  schedule_folder_update (self);
+}
+
+void
+ecg_window_open_folder (EcgWindow *self, GFile *folder, const char *record_name)
+{
+  g_return_if_fail (ECG_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (folder));
+
+  g_set_object (&self->folder, folder);
+  g_free (self->pending_record_name);
+  self->pending_record_name = g_strdup (record_name);
+
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  hide_message (self);
+  ecg_waveform_view_set_record (self->waveform_view, NULL);
+  gtk_label_set_text (self->record_info_label, "");
+
+  g_autofree char *path = g_file_get_path (folder);
+  g_autofree char *display
+    = path != NULL ? _ecg_window_display_path (path) : g_file_get_parse_name (folder);
+  gtk_label_set_text (self->subtitle_label, display);
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), TRUE);
+
+  gtk_directory_list_set_file (self->directory_list, folder);
+  _ecg_window_remember_folder (self, folder);
+  schedule_folder_update (self);
+}
+
+GFile *
+ecg_window_get_folder (EcgWindow *self)
+{
+  g_return_val_if_fail (ECG_IS_WINDOW (self), NULL);
+  return self->folder;
+}
+
+GListModel *
+ecg_window_get_records (EcgWindow *self)
+{
+  g_return_val_if_fail (ECG_IS_WINDOW (self), NULL);
+  return G_LIST_MODEL (self->selection);
+}
+
+EcgWaveformView *
+ecg_window_get_waveform_view (EcgWindow *self)
+{
+  g_return_val_if_fail (ECG_IS_WINDOW (self), NULL);
+  return self->waveform_view;
+}
+
+/* ---- sidebar rows ------------------------------------------------------------------------ */
+
+static void
+setup_record_row (GtkSignalListItemFactory *factory, GtkListItem *list_item,
+                  gpointer user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+bind_record_row (GtkSignalListItemFactory *factory, GtkListItem *list_item,
+                 gpointer user_data)
+{
+  GFileInfo *info = gtk_list_item_get_item (list_item);
+  g_autofree char *name = record_name_from_info (info);
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), name);
+}
+
+/* ---- window ------------------------------------------------------------------------------ */
+
+static void
+update_zoom_label (EcgWaveformView *view, GParamSpec *pspec, EcgWindow *self)
+{
+  /* Translators: the paper speed, e.g. "25 mm/s". */
+  g_autofree char *text
+    = g_strdup_printf (_("%g mm/s"), ecg_waveform_view_get_paper_speed (view));
+  gtk_button_set_label (self->zoom_button, text);
+}
+
+static gboolean
+ecg_window_close_request (GtkWindow *window)
+{
+  EcgWindow *self = ECG_WINDOW (window);
+  gboolean maximized = gtk_window_is_maximized (window);
+
+  g_settings_set_boolean (self->settings, "window-maximized", maximized);
+  if (!maximized)
+    {
+      int width, height;
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+
+  return GTK_WINDOW_CLASS (ecg_window_parent_class)->close_request (window);
+}
+
+static void
+ecg_window_dispose (GObject *object)
+{
+  EcgWindow *self = ECG_WINDOW (object);
+
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_handle_id (&self->load_idle_id, g_source_remove);
+  g_clear_handle_id (&self->folder_idle_id, g_source_remove);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), ECG_TYPE_WINDOW);
+
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  if (self->directory_list != NULL)
+    g_signal_handlers_disconnect_by_data (self->directory_list, self);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->directory_list);
+  g_clear_object (&self->folder);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->pending_record_name, g_free);
+
+  G_OBJECT_CLASS (ecg_window_parent_class)->dispose (object);
+}
+
+static void
+ecg_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  EcgWindow *self = ECG_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ecg_window_class_init (EcgWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = ecg_window_dispose;
+  object_class->get_property = ecg_window_get_property;
+  window_class->close_request = ecg_window_close_request;
+
+  properties[PROP_LOADING]
+    = g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (ECG_TYPE_WAVEFORM_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/ecgworkbench/Workbench/ui/"
+                                               "ecg-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, zoom_button);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, record_list);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, info_bar);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, info_label);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, empty_title);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, empty_description);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, waveform_view);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, record_info_label);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, recent_section);
+  gtk_widget_class_bind_template_callback (widget_class, on_info_bar_response);
+
+  _ecg_window_class_actions_init (widget_class);
+}
+
+static void
+ecg_window_init (EcgWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (ECG_APP_ID);
+
+  /* The folder's records: every regular *.hea file, in natural name order. */
+  self->directory_list = gtk_directory_list_new ("standard::name,standard::type", NULL);
+  gtk_directory_list_set_monitored (self->directory_list, TRUE);
+  GtkFilter *filter = GTK_FILTER (gtk_custom_filter_new (is_record_header, NULL, NULL));
+  GtkSorter *sorter = GTK_SORTER (gtk_custom_sorter_new (compare_record_headers, NULL, NULL));
+  GtkFilterListModel *headers
+    = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->directory_list)), filter);
+  GtkSortListModel *sorted = gtk_sort_list_model_new (G_LIST_MODEL (headers), sorter);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  gtk_single_selection_set_autoselect (self->selection, TRUE);
+  g_signal_connect (self->selection, "notify::selected-item",
+                    G_CALLBACK (on_selected_item_changed), self);
+  g_signal_connect (self->selection, "items-changed", G_CALLBACK (on_records_changed), self);
+  g_signal_connect (self->directory_list, "notify::loading", G_CALLBACK (on_listing_changed),
+                    self);
+  g_signal_connect (self->directory_list, "notify::error", G_CALLBACK (on_listing_changed),
+                    self);
+
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_record_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_record_row), NULL);
+  gtk_list_view_set_factory (self->record_list, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->record_list, GTK_SELECTION_MODEL (self->selection));
+
+  /* Paper calibration and style come from the settings. */
+  g_settings_bind (self->settings, "screen-dpi", self->waveform_view, "screen-dpi",
+                   G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "dark-grid", self->waveform_view, "dark-paper",
+                   G_SETTINGS_BIND_GET);
+  g_signal_connect (self->waveform_view, "notify::paper-speed", G_CALLBACK (update_zoom_label),
+                    self);
+  update_zoom_label (self->waveform_view, NULL, self);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  show_empty_state (self, _("No Records"), _("Open a folder of WFDB records (.hea files)."));
+  _ecg_window_actions_init (self);
+}
+
+EcgWindow *
+ecg_window_new (GtkApplication *application)
+{
+  return g_object_new (ECG_TYPE_WINDOW, "application", application, NULL);
+}

@@ -1,0 +1,33 @@
+/* ecg-window.h — the main window: the records of a folder in a sidebar and the selected record
+ * on ECG paper. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ecg-waveform-view.h"
+
+G_BEGIN_DECLS
+
+#define ECG_TYPE_WINDOW (ecg_window_get_type ())
+G_DECLARE_FINAL_TYPE (EcgWindow, ecg_window, ECG, WINDOW, GtkApplicationWindow)
+
+/* `application` may be NULL (tests). */
+EcgWindow *ecg_window_new (GtkApplication *application);
+
+/* Lists the WFDB records of `folder` (every *.hea) in the sidebar and opens `record_name`
+ * (a record name without extension), or the first record when NULL. The folder is read
+ * asynchronously; errors appear in the window. */
+void ecg_window_open_folder (EcgWindow *self, GFile *folder, const char *record_name);
+
+/* The folder shown, owned by the window; NULL before the first ecg_window_open_folder(). */
+GFile *ecg_window_get_folder (EcgWindow *self);
+/* The sidebar's model (a GtkSingleSelection of GFileInfo, one per .hea file, sorted by name),
+ * owned by the window. */
+GListModel *ecg_window_get_records (EcgWindow *self);
+EcgWaveformView *ecg_window_get_waveform_view (EcgWindow *self);
+/* TRUE while a record is being read in the worker thread ("loading" is notified). */
+gboolean ecg_window_get_loading (EcgWindow *self);
+/* The message shown in the info bar, or NULL when none is shown. Owned by the window. */
+const char *ecg_window_get_message (EcgWindow *self);
+
+G_END_DECLS

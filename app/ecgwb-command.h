@@ -3,6 +3,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "ecg-error.h"
+
 G_BEGIN_DECLS
 
 /* Exit codes of the CLI contract. */
@@ -43,5 +45,7 @@ int ecgwb_command_beats (int argc, char **argv);
 int ecgwb_command_detect (int argc, char **argv);
 int ecgwb_command_synth (int argc, char **argv);
 int ecgwb_command_models (int argc, char **argv);
+int ecgwb_command_train (int argc, char **argv);
+int ecgwb_command_evaluate (int argc, char **argv);
 
 G_END_DECLS

@@ -17,6 +17,9 @@ static const EcgwbCommand commands[] = {
     ecgwb_command_synth },
   { "models", "List the model zoo: parameters, MACs, inputs and classes",
     ecgwb_command_models },
+  { "train", "Train an architecture and write its model file", ecgwb_command_train },
+  { "evaluate", "Test a model file: accuracy, F1, confusion, AUROC, intervals",
+    ecgwb_command_evaluate },
 };
 
 static void

@@ -47,5 +47,6 @@ int ecgwb_command_synth (int argc, char **argv);
 int ecgwb_command_models (int argc, char **argv);
 int ecgwb_command_train (int argc, char **argv);
 int ecgwb_command_evaluate (int argc, char **argv);
+int ecgwb_command_flops (int argc, char **argv);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include "ecg-config.h"
 #include "ecgwb-command.h"
+#include "nn/ecg-blas.h"
 
 static const EcgwbCommand commands[] = {
   { "info", "Describe a WFDB record: leads, gains, checksums, annotations, labels",
@@ -20,6 +21,8 @@ static const EcgwbCommand commands[] = {
   { "train", "Train an architecture and write its model file", ecgwb_command_train },
   { "evaluate", "Test a model file: accuracy, F1, confusion, AUROC, intervals",
     ecgwb_command_evaluate },
+  { "flops", "Count MACs or TF-profiler FLOPs per layer of an architecture or model file",
+    ecgwb_command_flops },
 };
 
 static void
@@ -41,6 +44,7 @@ main (int argc, char **argv)
   /* Numbers are printed in the C locale whatever the user's locale. */
   setlocale (LC_ALL, "");
   setlocale (LC_NUMERIC, "C");
+  ecg_blas_use_one_thread ();
 
   if (argc < 2)
     {

@@ -248,10 +248,27 @@ check_norm_values (const EcgNormalisation *norm, GError **error)
   return TRUE;
 }
 
-/* Everything the reader will check, so that a saved file always loads. */
+/* The layer widths of `model` (ecg_zoo_model_widths) when they differ from those of `standard`,
+ * the zoo's model of its architecture — a structurally pruned model —, else NULL. */
+static int *
+narrowed_widths (const EcgModel *model, const EcgModel *standard, int *n_widths)
+{
+  int n_standard = 0;
+  g_autofree int *widths = ecg_zoo_model_widths (model, n_widths);
+  g_autofree int *standard_widths = ecg_zoo_model_widths (standard, &n_standard);
+  if (*n_widths == n_standard
+      && memcmp (widths, standard_widths, (gsize) n_standard * sizeof (int)) == 0)
+    return NULL;
+  return g_steal_pointer (&widths);
+}
+
+/* Everything the reader will check, so that a saved file always loads. A structurally pruned
+ * model is checked against the zoo's model of its widths, which are returned in `widths` (NULL
+ * for the standard widths; owned by the caller). */
 static gboolean
 check_savable (const EcgModel *model, const EcgNormalisation *norm, const char *const *classes,
-               const char *class_map, int samples_before, GError **error)
+               const char *class_map, int samples_before, int **widths, int *n_widths,
+               GError **error)
 {
   g_autoptr (GError) local = NULL;
   g_autoptr (EcgModel) reference = ecg_zoo_build (model->arch, model->rr_features > 0, 0, &local);
@@ -260,6 +277,20 @@ check_savable (const EcgModel *model, const EcgNormalisation *norm, const char *
       g_set_error (error, ECG_ERROR, ECG_ERROR_INVALID, "cannot save model %s: %s", model->arch,
                    local->message);
       return FALSE;
+    }
+  *widths = narrowed_widths (model, reference, n_widths);
+  if (*widths != NULL)
+    {
+      g_clear_pointer (&reference, ecg_model_free);
+      reference = ecg_zoo_build_with_widths (model->arch, model->rr_features > 0, *widths,
+                                             *n_widths, 0, &local);
+      if (reference == NULL)
+        {
+          g_set_error (error, ECG_ERROR, ECG_ERROR_INVALID, "cannot save model %s: %s",
+                       model->arch, local->message);
+          g_clear_pointer (widths, g_free);
+          return FALSE;
+        }
     }
   if (reference->n_params != model->n_params || reference->n_state != model->n_state
       || reference->rr_features != model->rr_features
@@ -366,7 +397,7 @@ check_savable (const EcgModel *model, const EcgNormalisation *norm, const char *
 
 static char *
 head_json (const EcgModel *model, const char *const *classes, const char *class_map,
-           int samples_before, JsonObject *info, gsize *length)
+           int samples_before, const int *widths, int n_widths, JsonObject *info, gsize *length)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
@@ -397,6 +428,14 @@ head_json (const EcgModel *model, const char *const *classes, const char *class_
   json_builder_add_int_value (b, (gint64) model->n_params);
   json_builder_set_member_name (b, "n_state");
   json_builder_add_int_value (b, (gint64) model->n_state);
+  if (widths != NULL)
+    {
+      json_builder_set_member_name (b, "widths");
+      json_builder_begin_array (b);
+      for (int i = 0; i < n_widths; i++)
+        json_builder_add_int_value (b, widths[i]);
+      json_builder_end_array (b);
+    }
   json_builder_set_member_name (b, "writer");
   json_builder_add_string_value (b, "ecg-workbench " ECG_VERSION " (" ECG_GIT_HASH ")");
   json_builder_set_member_name (b, "info");
@@ -426,7 +465,9 @@ ecg_model_file_serialise (const EcgModel *model, const EcgNormalisation *norm,
                           JsonObject *info, GError **error)
 {
   g_return_val_if_fail (model != NULL, NULL);
-  if (!check_savable (model, norm, classes, class_map, samples_before, error))
+  g_autofree int *widths = NULL;
+  int n_widths = 0;
+  if (!check_savable (model, norm, classes, class_map, samples_before, &widths, &n_widths, error))
     return NULL;
   if (classes == NULL)
     classes = ecg_zoo_find (model->arch, NULL)->classes;
@@ -439,8 +480,8 @@ ecg_model_file_serialise (const EcgModel *model, const EcgNormalisation *norm,
     pruned = model->masks[i] == 0.0f;
 
   gsize head_length = 0;
-  g_autofree char *head = head_json (model, classes, class_map, samples_before, info,
-                                     &head_length);
+  g_autofree char *head = head_json (model, classes, class_map, samples_before, widths, n_widths,
+                                     info, &head_length);
   if (!json_depth_within (head, head_length, MAX_HEAD_DEPTH))
     {
       g_set_error (error, ECG_ERROR, ECG_ERROR_INVALID,
@@ -711,6 +752,51 @@ head_int (JsonObject *head, const char *name, gint64 *value, const char *label, 
   return TRUE;
 }
 
+/* HEAD "widths" of a structurally pruned model: replaces the standard file->model by the zoo's
+ * model of those widths. Each width must lie in 1..the standard width, so the model is never
+ * larger than the standard one (no allocation is sized by the file beyond the architecture). */
+static gboolean
+read_widths (JsonNode *node, const char *label, EcgModelFile *file, GError **error)
+{
+  int n_standard = 0;
+  g_autofree int *standard = ecg_zoo_model_widths (file->model, &n_standard);
+  JsonArray *array = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  if (array == NULL || json_array_get_length (array) != (guint) n_standard)
+    {
+      g_set_error (error, ECG_ERROR, ECG_ERROR_FORMAT,
+                   "%s: HEAD \"widths\" is not a list of %d layer widths (%s has %d)", label,
+                   n_standard, file->model->arch, n_standard);
+      return FALSE;
+    }
+  g_autofree int *widths = g_new (int, MAX (n_standard, 1));
+  for (int i = 0; i < n_standard; i++)
+    {
+      JsonNode *element = json_array_get_element (array, (guint) i);
+      gint64 width = node_is (element, G_TYPE_INT64) ? json_node_get_int (element) : 0;
+      if (width < 1 || width > standard[i])
+        {
+          g_set_error (error, ECG_ERROR, ECG_ERROR_FORMAT,
+                       "%s: HEAD \"widths\" entry %d is not an integer in 1..%d", label, i,
+                       standard[i]);
+          return FALSE;
+        }
+      widths[i] = (int) width;
+    }
+  g_autoptr (GError) local = NULL;
+  EcgModel *narrowed = ecg_zoo_build_with_widths (file->model->arch, file->model->rr_features > 0,
+                                                  widths, n_standard, 0, &local);
+  if (narrowed == NULL)
+    {
+      g_set_error (error, ECG_ERROR,
+                   local->code == ECG_ERROR_UNSUPPORTED ? ECG_ERROR_UNSUPPORTED : ECG_ERROR_FORMAT,
+                   "%s: HEAD \"widths\": %s", label, local->message);
+      return FALSE;
+    }
+  ecg_model_free (file->model);
+  file->model = narrowed;
+  return TRUE;
+}
+
 /* Parses HEAD, builds the architecture it names, and checks its fields against it. */
 static gboolean
 read_head (const Section *section, const char *label, EcgModelFile *file, GError **error)
@@ -777,6 +863,9 @@ read_head (const Section *section, const char *label, EcgModelFile *file, GError
       g_set_error (error, ECG_ERROR, ECG_ERROR_FORMAT, "%s: %s", label, local->message);
       return FALSE;
     }
+  node = json_object_get_member (head, "widths");
+  if (node != NULL && !read_widths (node, label, file, error))
+    return FALSE;
   EcgModel *m = file->model;
   const char *rr_text = rr_features > 0 ? "with RR features" : "without RR features";
 

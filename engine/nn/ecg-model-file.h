@@ -23,7 +23,12 @@
  *                      output), "multi_label" (bool), "input" ([C, L]), "samples_before" (int,
  *                      window samples before the R peak; 0 for PTB-XL), "class_map" (spec string
  *                      or null), "n_params", "n_state" (ints), "writer" (program and git hash),
- *                      "info" (object: free training provenance filled by the caller).
+ *                      "info" (object: free training provenance filled by the caller);
+ *                      optional "widths" ([int], the layer widths of ecg_zoo_model_widths, each
+ *                      in 1..the standard width): present only for a structurally pruned model,
+ *                      which the reader builds with ecg_zoo_build_with_widths(); absent = the
+ *                      standard widths. A reader that predates it refuses such a file by its
+ *                      "n_params" check.
  *                    Nesting deeper than 64 levels is refused (json-glib's parser recurses).
  *   "NORM" required  u32 C, u32 R, then float32 channel_mean[C], channel_std[C], rr_mean[R],
  *                    rr_std[R]; C and R must equal the model's input channels and RR features,
@@ -36,7 +41,7 @@
  *                    Non-prunable parameters must have mask 1.
  *   "STAT" required  float32 state[n_state] (BatchNorm running mean then variance per layer).
  *
- * Compatibility: later additions (INT8 scales, pruned shapes, provenance) come as new sections —
+ * Compatibility: later additions (INT8 scales, provenance) come as new sections —
  * optional when a reader that ignores them still runs the model correctly, required when it
  * would not. A reader refuses a file with an unknown required section (ECG_ERROR_UNSUPPORTED) and
  * skips unknown optional ones. The format version changes only when the layout above itself
@@ -44,7 +49,8 @@
  *
  * Reading checks every length against the bytes present before using it (no allocation is sized
  * by a length read from the file), every checksum (ECG_ERROR_CHECKSUM naming the section), the
- * HEAD fields against the architecture built by ecg_zoo_build() (parameter and state counts,
+ * HEAD fields against the architecture built by ecg_zoo_build() or, with "widths",
+ * ecg_zoo_build_with_widths() (parameter and state counts,
  * input shape, outputs), and the float values; any failure is a GError naming the file.
  */
 #pragma once

@@ -7,6 +7,38 @@
 
 #include "ecg-error.h"
 
+/* Where the width-configurable builders take each layer's width from: `widths` in forward order
+ * (NULL: the standard width). The first inconsistency is kept in `error`; the builder then goes
+ * on with the standard width so that it never builds an invalid graph, and the caller discards
+ * the model. */
+typedef struct
+{
+  const char *arch;
+  const int *widths;
+  int n_widths;
+  int next;
+  GError *error;
+} WidthCursor;
+
+/* The next layer's width: the caller's, or `standard` when the model is standard. */
+static int
+take_width (WidthCursor *w, int standard)
+{
+  if (w->widths == NULL)
+    return standard;
+  int i = w->next++;
+  if (i >= w->n_widths)
+    return standard;
+  if (w->widths[i] < 1)
+    {
+      if (w->error == NULL)
+        g_set_error (&w->error, ECG_ERROR, ECG_ERROR_INVALID, "%s: width %d is %d, not ≥ 1",
+                     w->arch, i, w->widths[i]);
+      return standard;
+    }
+  return w->widths[i];
+}
+
 static const char *const mitbih_classes[] = { "N", "S", "V" };
 static const char *const ptbxl_classes[] = { "CD", "HYP", "MI", "NORM", "STTC" };
 static const char *const cardiac_classes[] = { "N", "L", "R", "A", "V" };
@@ -71,10 +103,13 @@ maybe_concat_rr (EcgModel *m, int block, int x)
   return ecg_model_add_binary (m, ECG_OP_CONCAT, "rr.concat", block, x, 1);
 }
 
-/* torch_zoo.py Block: relu(bn2(conv2(relu(bn1(conv1 x)))) [* se] + shortcut(x)). */
+/* torch_zoo.py Block: relu(bn2(conv2(relu(bn1(conv1 x)))) [* se] + shortcut(x)). The shortcut
+ * is a 1x1 conv + BN exactly when the standard block changes width or stride (`projection`), so
+ * a narrowed model keeps the standard graph; an identity shortcut then needs c2's width equal to
+ * the input's, and a projection c2's width equal to the shortcut conv's (one residual stream). */
 static int
-residual_block (EcgModel *m, const char *name, int block, int x, int out, int k, int stride,
-                gboolean se)
+residual_block (EcgModel *m, WidthCursor *w, const char *name, int block, int x, int out, int k,
+                int stride, gboolean projection, gboolean se)
 {
   int in_channels = g_array_index (m->tensors, EcgTensorShape, x).rows;
   g_autofree char *c1 = g_strdup_printf ("%s.c1", name);
@@ -88,17 +123,32 @@ residual_block (EcgModel *m, const char *name, int block, int x, int out, int k,
   g_autofree char *add = g_strdup_printf ("%s.add", name);
   g_autofree char *r2 = g_strdup_printf ("%s.relu2", name);
 
-  int y = ecg_model_add_conv1d (m, c1, block, x, out, k, stride, k / 2, TRUE);
+  int mid = take_width (w, out);
+  int y = ecg_model_add_conv1d (m, c1, block, x, mid, k, stride, k / 2, TRUE);
   y = ecg_model_add_batchnorm (m, b1, block, y);
   y = ecg_model_add_activation (m, ECG_OP_RELU, r1, block, y);
-  y = ecg_model_add_conv1d (m, c2, block, y, out, k, 1, k / 2, TRUE);
+  int width = take_width (w, out);
+  if (!projection && width != in_channels)
+    {
+      if (w->error == NULL)
+        g_set_error (&w->error, ECG_ERROR, ECG_ERROR_INVALID,
+                     "%s: %s has %d output channels but its identity shortcut carries %d",
+                     w->arch, c2, width, in_channels);
+      width = in_channels;
+    }
+  y = ecg_model_add_conv1d (m, c2, block, y, width, k, 1, k / 2, TRUE);
   y = ecg_model_add_batchnorm (m, b2, block, y);
   if (se)
     y = ecg_model_add_se (m, se_name, block, y, out / 8);
   int shortcut = x;
-  if (in_channels != out || stride != 1)
+  if (projection)
     {
-      shortcut = ecg_model_add_conv1d (m, sc, block, x, out, 1, stride, 0, TRUE);
+      int sc_width = take_width (w, out);
+      if (sc_width != width && w->error == NULL)
+        g_set_error (&w->error, ECG_ERROR, ECG_ERROR_INVALID,
+                     "%s: %s has %d output channels but %s, added to it, has %d", w->arch, sc,
+                     sc_width, c2, width);
+      shortcut = ecg_model_add_conv1d (m, sc, block, x, width, 1, stride, 0, TRUE);
       shortcut = ecg_model_add_batchnorm (m, sc_bn, block, shortcut);
     }
   y = ecg_model_add_binary (m, ECG_OP_ADD, add, block, y, shortcut);
@@ -106,13 +156,13 @@ residual_block (EcgModel *m, const char *name, int block, int x, int out, int k,
 }
 
 static int
-build_cnn1d_3class (EcgModel *m)
+build_cnn1d_3class (EcgModel *m, WidthCursor *w)
 {
   int x = 0;
-  x = conv_bn_relu (m, "b1", 0, x, 32, 7, TRUE, TRUE);
-  x = conv_bn_relu (m, "b2", 1, x, 64, 7, TRUE, TRUE);
-  x = conv_bn_relu (m, "b3", 2, x, 128, 7, TRUE, TRUE);
-  x = conv_bn_relu (m, "b4", 3, x, 128, 7, TRUE, TRUE);
+  x = conv_bn_relu (m, "b1", 0, x, take_width (w, 32), 7, TRUE, TRUE);
+  x = conv_bn_relu (m, "b2", 1, x, take_width (w, 64), 7, TRUE, TRUE);
+  x = conv_bn_relu (m, "b3", 2, x, take_width (w, 128), 7, TRUE, TRUE);
+  x = conv_bn_relu (m, "b4", 3, x, take_width (w, 128), 7, TRUE, TRUE);
   x = ecg_model_add_global_pool (m, ECG_OP_GLOBAL_AVG, "gap", 3, x, FALSE);
   x = ecg_model_add_dropout (m, "dropout", 4, x, 0.3f);
   x = maybe_concat_rr (m, 4, x);
@@ -146,43 +196,49 @@ build_bilstm_ecg (EcgModel *m)
 }
 
 static int
-build_resnet1d_attn (EcgModel *m)
+build_resnet1d_attn (EcgModel *m, WidthCursor *w)
 {
-  int x = ecg_model_add_conv1d (m, "stem.conv", 0, 0, 32, 7, 2, 3, FALSE);
+  int x = ecg_model_add_conv1d (m, "stem.conv", 0, 0, take_width (w, 32), 7, 2, 3, FALSE);
   x = ecg_model_add_batchnorm (m, "stem.bn", 0, x);
   x = ecg_model_add_activation (m, ECG_OP_RELU, "stem.relu", 0, x);
   x = ecg_model_add_pool (m, ECG_OP_MAXPOOL, "stem.pool", 0, x, 3, 2, 1);
   static const int widths[] = { 32, 64, 128 }, strides[] = { 1, 2, 2 };
-  int block = 1;
+  int block = 1, standard_in = 32;
   for (int s = 0; s < 3; s++)
     for (int b = 0; b < 2; b++)
       {
         g_autofree char *name = g_strdup_printf ("s%db%d", s + 1, b + 1);
-        x = residual_block (m, name, block++, x, widths[s], 5, b == 0 ? strides[s] : 1, FALSE);
+        int stride = b == 0 ? strides[s] : 1;
+        gboolean projection = standard_in != widths[s] || stride != 1;
+        x = residual_block (m, w, name, block++, x, widths[s], 5, stride, projection, FALSE);
+        standard_in = widths[s];
       }
   x = ecg_model_add_reshape (m, ECG_OP_TRANSPOSE, "to-time-major", block, x);
-  x = ecg_model_add_attention_pool (m, "attnpool", block, x, 64);
+  x = ecg_model_add_attention_pool (m, "attnpool", block, x, take_width (w, 64));
   block++;
   x = maybe_concat_rr (m, block, x);
-  x = ecg_model_add_linear (m, "head.fc1", block, x, 128, TRUE);
+  x = ecg_model_add_linear (m, "head.fc1", block, x, take_width (w, 128), TRUE);
   x = ecg_model_add_activation (m, ECG_OP_RELU, "head.relu", block, x);
   return ecg_model_add_linear (m, "head.fc2", block, x, 3, TRUE);
 }
 
 static int
-build_resnet1d_se_attn (EcgModel *m)
+build_resnet1d_se_attn (EcgModel *m, WidthCursor *w)
 {
   int x = ecg_model_add_conv1d (m, "stem.conv", 0, 0, 32, 15, 2, 7, FALSE);
   x = ecg_model_add_batchnorm (m, "stem.bn", 0, x);
   x = ecg_model_add_activation (m, ECG_OP_RELU, "stem.relu", 0, x);
   x = ecg_model_add_pool (m, ECG_OP_MAXPOOL, "stem.pool", 0, x, 3, 2, 1);
   static const int widths[] = { 32, 64, 128, 256 }, strides[] = { 1, 2, 2, 2 };
-  int block = 1;
+  int block = 1, standard_in = 32;
   for (int s = 0; s < 4; s++)
     for (int b = 0; b < 3; b++)
       {
         g_autofree char *name = g_strdup_printf ("s%db%d", s + 1, b + 1);
-        x = residual_block (m, name, block++, x, widths[s], 3, b == 0 ? strides[s] : 1, TRUE);
+        int stride = b == 0 ? strides[s] : 1;
+        gboolean projection = standard_in != widths[s] || stride != 1;
+        x = residual_block (m, w, name, block++, x, widths[s], 3, stride, projection, TRUE);
+        standard_in = widths[s];
       }
   int h = ecg_model_add_reshape (m, ECG_OP_TRANSPOSE, "to-time-major", block, x);
   int attn = ecg_model_add_attention_pool (m, "attnpool", block, h, 128);
@@ -285,6 +341,19 @@ build_cardiac_distilled (EcgModel *m)
 EcgModel *
 ecg_zoo_build (const char *name, gboolean rr_features, guint64 seed, GError **error)
 {
+  return ecg_zoo_build_with_widths (name, rr_features, NULL, 0, seed, error);
+}
+
+gboolean
+ecg_zoo_supports_widths (const char *name)
+{
+  return g_strcmp0 (name, "CNN1D_3Class") == 0 || g_strcmp0 (name, "ResNet1D_Attn") == 0;
+}
+
+EcgModel *
+ecg_zoo_build_with_widths (const char *name, gboolean rr_features, const int *widths,
+                           int n_widths, guint64 seed, GError **error)
+{
   const EcgArchInfo *info = ecg_zoo_find (name, error);
   if (info == NULL)
     return NULL;
@@ -294,25 +363,62 @@ ecg_zoo_build (const char *name, gboolean rr_features, guint64 seed, GError **er
                    "%s does not take RR features (only the MIT-BIH N/S/V models do)", name);
       return NULL;
     }
+  if (widths != NULL && !ecg_zoo_supports_widths (info->name))
+    {
+      g_set_error (error, ECG_ERROR, ECG_ERROR_UNSUPPORTED,
+                   "%s cannot be built with other layer widths (only CNN1D_3Class and "
+                   "ResNet1D_Attn can)", info->name);
+      return NULL;
+    }
   EcgModel *m = ecg_model_new (info->name, info->input_channels, info->input_length,
                                rr_features ? ECG_ZOO_RR_FEATURES : 0);
+  WidthCursor w = { .arch = info->name, .widths = widths, .n_widths = n_widths };
   int out;
   if (g_str_equal (name, "CNN1D_3Class"))
-    out = build_cnn1d_3class (m);
+    out = build_cnn1d_3class (m, &w);
   else if (g_str_equal (name, "CNN_LSTM_Attn"))
     out = build_cnn_lstm_attn (m);
   else if (g_str_equal (name, "BiLSTM_ECG"))
     out = build_bilstm_ecg (m);
   else if (g_str_equal (name, "ResNet1D_Attn"))
-    out = build_resnet1d_attn (m);
+    out = build_resnet1d_attn (m, &w);
   else if (g_str_equal (name, "ResNet1D_SE_Attn"))
-    out = build_resnet1d_se_attn (m);
+    out = build_resnet1d_se_attn (m, &w);
   else if (g_str_equal (name, "ConvTransformer"))
     out = build_conv_transformer (m);
   else if (g_str_equal (name, "CardiacCNN_Original"))
     out = build_cardiac_original (m);
   else
     out = build_cardiac_distilled (m);
+  if (w.error == NULL && widths != NULL && w.next != n_widths)
+    g_set_error (&w.error, ECG_ERROR, ECG_ERROR_INVALID, "%s takes %d layer widths, not %d",
+                 info->name, w.next, n_widths);
+  if (w.error != NULL)
+    {
+      g_propagate_error (error, w.error);
+      ecg_model_free (m);
+      return NULL;
+    }
   ecg_model_finish (m, out, info->n_outputs, info->multi_label, seed);
   return m;
+}
+
+int *
+ecg_zoo_model_widths (const EcgModel *m, int *n_widths)
+{
+  GArray *widths = g_array_new (FALSE, FALSE, sizeof (int));
+  for (guint i = 0; i < m->ops->len; i++)
+    {
+      const EcgOp *op = &g_array_index (m->ops, EcgOp, i);
+      int width = 0;
+      if (op->kind == ECG_OP_CONV1D
+          || (op->kind == ECG_OP_LINEAR && op->output != m->output_tensor))
+        width = op->out_channels;
+      else if (op->kind == ECG_OP_ATTENTION_POOL)
+        width = op->hidden;
+      if (width > 0)
+        g_array_append_val (widths, width);
+    }
+  *n_widths = (int) widths->len;
+  return (int *) g_array_free (widths, FALSE);
 }

@@ -47,6 +47,8 @@ int ecgwb_command_synth (int argc, char **argv);
 int ecgwb_command_models (int argc, char **argv);
 int ecgwb_command_train (int argc, char **argv);
 int ecgwb_command_evaluate (int argc, char **argv);
+int ecgwb_command_prune (int argc, char **argv);
+int ecgwb_command_runs (int argc, char **argv);
 int ecgwb_command_flops (int argc, char **argv);
 
 G_END_DECLS

@@ -21,6 +21,9 @@ static const EcgwbCommand commands[] = {
   { "train", "Train an architecture and write its model file", ecgwb_command_train },
   { "evaluate", "Test a model file: accuracy, F1, confusion, AUROC, intervals",
     ecgwb_command_evaluate },
+  { "prune", "Prune a model step by step (L1 or energy-aware) into a run store",
+    ecgwb_command_prune },
+  { "runs", "List, show, resume, rename or delete the runs of a store", ecgwb_command_runs },
   { "flops", "Count MACs or TF-profiler FLOPs per layer of an architecture or model file",
     ecgwb_command_flops },
 };

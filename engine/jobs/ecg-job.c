@@ -1,0 +1,106 @@
+/* ecg-job.c — running a job in a GTask worker thread with progress in the main context. */
+#include "jobs/ecg-job.h"
+
+typedef struct
+{
+  EcgJobFunc func;
+  gpointer job_data;
+  GDestroyNotify destroy;
+  EcgJobProgressFunc progress;
+  gpointer progress_data;
+  GMainContext *context;
+  GTask *task;            /* not a reference: valid while the job runs */
+  /* The latest progress, handed to the main context; guarded by `lock`. */
+  GMutex lock;
+  EcgJobProgress latest;
+  gboolean dispatch_pending;
+} JobState;
+
+static void
+job_state_free (JobState *state)
+{
+  if (state->destroy != NULL)
+    state->destroy (state->job_data);
+  g_main_context_unref (state->context);
+  g_mutex_clear (&state->lock);
+  g_free (state);
+}
+
+static gboolean
+dispatch_progress (gpointer data)
+{
+  JobState *state = g_task_get_task_data (G_TASK (data));
+  EcgJobProgress copy;
+  g_mutex_lock (&state->lock);
+  copy = state->latest;
+  state->dispatch_pending = FALSE;
+  g_mutex_unlock (&state->lock);
+  state->progress (&copy, state->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called on the worker thread: keep the newest progress, schedule one dispatch at a time. */
+static void
+forward_progress (const EcgJobProgress *progress, gpointer data)
+{
+  JobState *state = data;
+  if (state->progress == NULL)
+    return;
+  g_mutex_lock (&state->lock);
+  state->latest = *progress;
+  gboolean schedule = !state->dispatch_pending;
+  state->dispatch_pending = TRUE;
+  g_mutex_unlock (&state->lock);
+  if (schedule)
+    {
+      /* The source holds the task, and the task holds the state, until the dispatch. */
+      GSource *source = g_idle_source_new ();
+      g_source_set_callback (source, dispatch_progress, g_object_ref (state->task),
+                             g_object_unref);
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_attach (source, state->context);
+      g_source_unref (source);
+    }
+}
+
+static void
+job_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  JobState *state = task_data;
+  GError *error = NULL;
+  if (state->func (state->job_data, forward_progress, state, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+ecg_job_run_async (EcgJobFunc func, gpointer job_data, GDestroyNotify destroy,
+                   EcgJobProgressFunc progress, gpointer progress_data,
+                   GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  JobState *state = g_new0 (JobState, 1);
+  state->func = func;
+  state->job_data = job_data;
+  state->destroy = destroy;
+  state->progress = progress;
+  state->progress_data = progress_data;
+  state->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&state->lock);
+
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ecg_job_run_async);
+  g_task_set_task_data (task, state, (GDestroyNotify) job_state_free);
+  state->task = task;
+  /* The job itself checks the cancellable between batches. */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, job_thread);
+  g_object_unref (task);
+}
+
+gboolean
+ecg_job_run_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

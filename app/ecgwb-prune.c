@@ -125,8 +125,8 @@ ecgwb_command_prune (int argc, char **argv)
       "T (4)", "T" },
     { "kd-weight", 0, 0, G_OPTION_ARG_DOUBLE, &c->kd_weight, "Distillation weight a (0.5)",
       "A" },
-    { "structured", 0, 0, G_OPTION_ARG_NONE, &structured, "Remove whole channels (see help)",
-      NULL },
+    { "structured", 0, 0, G_OPTION_ARG_NONE, &structured, "Remove whole channels: S is then "
+      "the fraction of channels per layer (CNN1D_3Class, ResNet1D_Attn)", NULL },
     { "class-aware", 0, 0, G_OPTION_ARG_NONE, &class_aware, "Protect rare classes (see help)",
       NULL },
     { "train-records", 0, 0, G_OPTION_ARG_STRING, &c->train_records, "Fine-tuning records "
@@ -171,12 +171,12 @@ ecgwb_command_prune (int argc, char **argv)
       else
         return ecgwb_usage_error ("prune", "--method must be l1 or energy");
     }
-  if (structured || class_aware)
+  if (class_aware)
     {
-      g_printerr ("ecgwb prune: --%s is not available in this build yet\n",
-                  structured ? "structured" : "class-aware");
+      g_printerr ("ecgwb prune: --class-aware is not available in this build yet\n");
       return ECGWB_EXIT_USAGE;
     }
+  c->structured = structured;
   c->seed = (guint64) seed;
   g_autoptr (GError) error = NULL;
   if (!ecg_prune_config_validate (c, &error))

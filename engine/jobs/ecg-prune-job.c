@@ -7,6 +7,7 @@
 
 #include "compress/ecg-pruner.h"
 #include "compress/ecg-schedule.h"
+#include "compress/ecg-structured.h"
 #include "ecg-config.h"
 #include "ecg-error.h"
 #include "jobs/ecg-step-measure.h"
@@ -106,6 +107,7 @@ ecg_prune_config_to_json (const EcgPruneConfig *c)
   json_object_set_double_member (o, "target_sparsity", c->target_sparsity);
   json_object_set_int_member (o, "steps", c->steps);
   json_object_set_int_member (o, "finetune_epochs", c->finetune_epochs);
+  json_object_set_boolean_member (o, "structured", c->structured);
   json_object_set_boolean_member (o, "kd", c->kd);
   json_object_set_double_member (o, "temperature", c->temperature);
   json_object_set_double_member (o, "kd_weight", c->kd_weight);
@@ -148,6 +150,7 @@ ecg_prune_config_from_json (JsonObject *o, GError **error)
   c->steps = (int) json_object_get_int_member_with_default (o, "steps", c->steps);
   c->finetune_epochs = (int) json_object_get_int_member_with_default (o, "finetune_epochs",
                                                                       c->finetune_epochs);
+  c->structured = json_object_get_boolean_member_with_default (o, "structured", FALSE);
   c->kd = json_object_get_boolean_member_with_default (o, "kd", c->kd);
   c->temperature = json_object_get_double_member_with_default (o, "temperature",
                                                                c->temperature);
@@ -317,6 +320,15 @@ load_data (PruneContext *ctx, GCancellable *cancellable, GError **error)
   return ctx->test != NULL;
 }
 
+/* The schedule's target at step t for structured pruning (one rate for all layers). */
+static double
+structured_target (const EcgSchedule *schedule, int step)
+{
+  if (step <= 0)
+    return 0.0;
+  return ecg_schedule_sparsity (schedule, schedule->beta, step);
+}
+
 /* Runs steps first..K, committing each. */
 static gboolean
 run_steps (PruneContext *ctx, int first, EcgJobProgressFunc progress, gpointer progress_data,
@@ -347,7 +359,22 @@ run_steps (PruneContext *ctx, int first, EcgJobProgressFunc progress, gpointer p
       g_autoptr (JsonObject) step_info = json_object_new ();
       g_autoptr (GArray) losses = g_array_new (FALSE, FALSE, sizeof (double));
       g_autoptr (GArray) val_scores = g_array_new (FALSE, FALSE, sizeof (double));
-      if (step > 0)
+      if (step > 0 && c->structured)
+        {
+          /* Channels kept after step t: (1 - s(t)) of the dense widths; this step removes
+           * the fraction that takes the current model there. */
+          relay (&r, "prune", 0, 0, 0, 0, NAN);
+          double before = structured_target (&pruner.schedule, step - 1);
+          double after = structured_target (&pruner.schedule, step);
+          double fraction = 1.0 - (1.0 - after) / (1.0 - before);
+          EcgModel *smaller = ecg_structured_prune (ctx->model, fraction, error);
+          if (smaller == NULL)
+            return FALSE;
+          ecg_model_free (ctx->model);
+          ctx->model = smaller;
+          json_object_set_double_member (step_info, "channel_fraction", after);
+        }
+      else if (step > 0)
         {
           relay (&r, "prune", 0, 0, 0, 0, NAN);
           g_autoptr (EcgPrunerReport) report = ecg_pruner_step (ctx->model, &pruner, step, error);
@@ -359,6 +386,9 @@ run_steps (PruneContext *ctx, int first, EcgJobProgressFunc progress, gpointer p
             json_object_set_double_member (layers, report->layers[l].name,
                                            report->layers[l].fraction);
           json_object_set_object_member (step_info, "layer_sparsity", layers);
+        }
+      if (step > 0)
+        {
 
           if (c->finetune_epochs > 0)
             {
@@ -396,6 +426,12 @@ run_steps (PruneContext *ctx, int first, EcgJobProgressFunc progress, gpointer p
                                                            &measure, NULL, cancellable, error);
       if (record == NULL)
         return FALSE;
+      if (c->structured)
+        {
+          /* Sparsity of a narrowed model: the dense model's prunable weights that are gone. */
+          record->sparsity = ecg_structured_weight_sparsity (ctx->dense->model, ctx->model);
+          json_object_set_double_member (step_info, "weight_sparsity", record->sparsity);
+        }
       for (guint e = 0; e < losses->len; e++)
         ecg_step_record_add_curve_point (record, "train_loss", (int) e + 1,
                                          g_array_index (losses, double, e));

@@ -27,6 +27,7 @@ typedef struct
   double target_sparsity;     /* fraction of prunable weights, 0..0.95 */
   int steps;                  /* K (5) */
   int finetune_epochs;        /* F (2) */
+  gboolean structured;        /* remove whole channels: target = fraction of channels per layer */
   gboolean kd;                /* distil from the dense model */
   double temperature;         /* T (4) */
   double kd_weight;           /* a (0.5) */

@@ -94,6 +94,8 @@ ecg_job_run_async (EcgJobFunc func, gpointer job_data, GDestroyNotify destroy,
   state->task = task;
   /* The job itself checks the cancellable between batches. */
   g_task_set_return_on_cancel (task, FALSE);
+  /* Report the job's own ECG_ERROR_CANCELLED, not GIO's substitute. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_run_in_thread (task, job_thread);
   g_object_unref (task);
 }

@@ -24,6 +24,7 @@ static const EcgwbCommand commands[] = {
   { "prune", "Prune a model step by step (L1 or energy-aware) into a run store",
     ecgwb_command_prune },
   { "runs", "List, show, resume, rename or delete the runs of a store", ecgwb_command_runs },
+  { "quantise", "Quantise a model to INT8 and compare it with fp32", ecgwb_command_quantise },
   { "flops", "Count MACs or TF-profiler FLOPs per layer of an architecture or model file",
     ecgwb_command_flops },
 };

@@ -31,7 +31,28 @@ ecg_model_file_free (EcgModelFile *file)
   if (file->info != NULL)
     json_object_unref (file->info);
   g_free (file->writer);
+  if (file->extra_sections != NULL)
+    g_ptr_array_unref (file->extra_sections);
   g_free (file);
+}
+
+EcgModelFileSection *
+ecg_model_file_section_new (const char *tag, guint32 flags, GBytes *payload)
+{
+  EcgModelFileSection *section = g_new0 (EcgModelFileSection, 1);
+  g_strlcpy (section->tag, tag, sizeof section->tag);
+  section->flags = flags;
+  section->payload = g_bytes_ref (payload);
+  return section;
+}
+
+void
+ecg_model_file_section_free (EcgModelFileSection *section)
+{
+  if (section == NULL)
+    return;
+  g_bytes_unref (section->payload);
+  g_free (section);
 }
 
 /* ---- little-endian encoding ---- */
@@ -199,6 +220,9 @@ json_depth_within (const char *text, gsize length, int max_depth)
         }
       else if (c == '"')
         in_string = TRUE;
+      else if (c == '\'' || c == '/')
+        return FALSE; /* json-glib also reads '...' strings and comments, inside which brackets
+                         would escape this count; strict JSON has neither */
       else if (c == '[' || c == '{')
         {
           if (++depth > max_depth)
@@ -459,12 +483,55 @@ head_json (const EcgModel *model, const char *const *classes, const char *class_
   return json_generator_to_data (gen, length);
 }
 
+static gboolean is_standard_tag (const char *tag);
+
+/* Extra sections: valid tags, none standard, none twice, known flags only. */
+static gboolean
+check_extra_sections (const EcgModel *model, const EcgModelFileSection *extra, gsize n_extra,
+                      GError **error)
+{
+  for (gsize i = 0; i < n_extra; i++)
+    {
+      const char *tag = extra[i].tag;
+      gboolean printable = strlen (tag) == 4;
+      for (int c = 0; c < 4 && printable; c++)
+        printable = g_ascii_isgraph (tag[c]);
+      gboolean repeated = FALSE;
+      for (gsize j = 0; j < i; j++)
+        repeated = repeated || strcmp (extra[j].tag, tag) == 0;
+      if (!printable || is_standard_tag (tag) || repeated
+          || (extra[i].flags & ~ECG_MODEL_FILE_SECTION_REQUIRED) != 0 || extra[i].payload == NULL)
+        {
+          g_autofree char *text = g_strescape (tag, NULL);
+          g_set_error (error, ECG_ERROR, ECG_ERROR_INVALID,
+                       "cannot save model %s: extra section '%s' (flags %u) is not a new "
+                       "four-character section with a payload",
+                       model->arch, text, extra[i].flags);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 GBytes *
 ecg_model_file_serialise (const EcgModel *model, const EcgNormalisation *norm,
                           const char *const *classes, const char *class_map, int samples_before,
                           JsonObject *info, GError **error)
 {
+  return ecg_model_file_serialise_full (model, norm, classes, class_map, samples_before, info,
+                                        NULL, 0, error);
+}
+
+GBytes *
+ecg_model_file_serialise_full (const EcgModel *model, const EcgNormalisation *norm,
+                               const char *const *classes, const char *class_map,
+                               int samples_before, JsonObject *info,
+                               const EcgModelFileSection *extra, gsize n_extra, GError **error)
+{
   g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (extra != NULL || n_extra == 0, NULL);
+  if (!check_extra_sections (model, extra, n_extra, error))
+    return NULL;
   g_autofree int *widths = NULL;
   int n_widths = 0;
   if (!check_savable (model, norm, classes, class_map, samples_before, &widths, &n_widths, error))
@@ -493,7 +560,7 @@ ecg_model_file_serialise (const EcgModel *model, const EcgNormalisation *norm,
   GByteArray *out = g_byte_array_new ();
   g_byte_array_append (out, (const guint8 *) ECG_MODEL_FILE_MAGIC, 8);
   append_u32 (out, ECG_MODEL_FILE_VERSION);
-  append_u32 (out, pruned ? 5 : 4);
+  append_u32 (out, (pruned ? 5 : 4) + (guint32) n_extra);
 
   gsize start = begin_section (out, "HEAD", ECG_MODEL_FILE_SECTION_REQUIRED);
   g_byte_array_append (out, (const guint8 *) head, head_length);
@@ -529,6 +596,16 @@ ecg_model_file_serialise (const EcgModel *model, const EcgNormalisation *norm,
   append_floats (out, model->state, model->n_state);
   end_section (out, start);
 
+  for (gsize i = 0; i < n_extra; i++)
+    {
+      gsize length = 0;
+      const guint8 *payload = g_bytes_get_data (extra[i].payload, &length);
+      start = begin_section (out, extra[i].tag, extra[i].flags);
+      if (length > 0)
+        g_byte_array_append (out, payload, length);
+      end_section (out, start);
+    }
+
   return g_byte_array_free_to_bytes (out);
 }
 
@@ -537,9 +614,20 @@ ecg_model_file_save (const EcgModel *model, const EcgNormalisation *norm,
                      const char *const *classes, const char *class_map, int samples_before,
                      JsonObject *info, const char *path, GError **error)
 {
+  return ecg_model_file_save_full (model, norm, classes, class_map, samples_before, info, NULL, 0,
+                                   path, error);
+}
+
+gboolean
+ecg_model_file_save_full (const EcgModel *model, const EcgNormalisation *norm,
+                          const char *const *classes, const char *class_map, int samples_before,
+                          JsonObject *info, const EcgModelFileSection *extra, gsize n_extra,
+                          const char *path, GError **error)
+{
   g_autoptr (GError) local = NULL;
-  g_autoptr (GBytes) bytes = ecg_model_file_serialise (model, norm, classes, class_map,
-                                                       samples_before, info, &local);
+  g_autoptr (GBytes) bytes = ecg_model_file_serialise_full (model, norm, classes, class_map,
+                                                            samples_before, info, extra, n_extra,
+                                                            &local);
   g_autofree char *display = g_filename_display_name (path);
   if (bytes == NULL)
     {
@@ -583,6 +671,15 @@ static const struct
   [SECTION_STAT] = { "STAT", TRUE },
 };
 
+static gboolean
+is_standard_tag (const char *tag)
+{
+  for (int k = 0; k < N_SECTIONS; k++)
+    if (strcmp (known_sections[k].tag, tag) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 typedef struct
 {
   const guint8 *payload; /* NULL when the section is absent */
@@ -604,7 +701,7 @@ tag_text (const guint8 *tag)
 /* Walks the section table, checking bounds and checksums; fills `sections` by kind. */
 static gboolean
 read_sections (const guint8 *data, gsize length, const char *label, Section *sections,
-               GError **error)
+               const char *const *accept, GPtrArray *extra, GError **error)
 {
   if (length == 0)
     {
@@ -682,7 +779,26 @@ read_sections (const guint8 *data, gsize length, const char *label, Section *sec
       for (int k = 0; k < N_SECTIONS; k++)
         if (memcmp (section, known_sections[k].tag, 4) == 0)
           kind = k;
-      if (kind < 0 && (flags & ECG_MODEL_FILE_SECTION_REQUIRED))
+      gboolean accepted = FALSE;
+      for (int a = 0; kind < 0 && accept != NULL && accept[a] != NULL && !accepted; a++)
+        accepted = strlen (accept[a]) == 4 && memcmp (section, accept[a], 4) == 0;
+      if (accepted)
+        {
+          for (guint e = 0; e < extra->len; e++)
+            if (memcmp (((EcgModelFileSection *) g_ptr_array_index (extra, e))->tag, section, 4)
+                == 0)
+              {
+                g_set_error (error, ECG_ERROR, ECG_ERROR_FORMAT,
+                             "%s: section '%s' appears twice", label, tag);
+                return FALSE;
+              }
+          g_autoptr (GBytes) payload = g_bytes_new (section + SECTION_HEADER_BYTES,
+                                                    payload_length);
+          char raw[5] = { 0 };
+          memcpy (raw, section, 4);
+          g_ptr_array_add (extra, ecg_model_file_section_new (raw, flags, payload));
+        }
+      else if (kind < 0 && (flags & ECG_MODEL_FILE_SECTION_REQUIRED))
         {
           g_set_error (error, ECG_ERROR, ECG_ERROR_UNSUPPORTED,
                        "%s: required section '%s' is not known to this program "
@@ -811,7 +927,8 @@ read_head (const Section *section, const char *label, EcgModelFile *file, GError
   if (!json_depth_within ((const char *) section->payload, section->length, MAX_HEAD_DEPTH))
     {
       g_set_error (error, ECG_ERROR, ECG_ERROR_FORMAT,
-                   "%s: HEAD JSON is nested deeper than %d levels", label, MAX_HEAD_DEPTH);
+                   "%s: HEAD is not strict JSON nested at most %d levels deep", label,
+                   MAX_HEAD_DEPTH);
       return FALSE;
     }
   if (!json_parser_load_from_data (parser, (const char *) section->payload, section->length,
@@ -1110,17 +1227,20 @@ read_tensors (const Section *sections, const char *label, EcgModelFile *file, GE
   return TRUE;
 }
 
-EcgModelFile *
-ecg_model_file_load_from_data (const guint8 *data, gsize length, const char *label,
-                               GError **error)
+static EcgModelFile *
+load_from_data (const guint8 *data, gsize length, const char *label, const char *const *accept,
+                GError **error)
 {
   g_return_val_if_fail (data != NULL || length == 0, NULL);
   if (label == NULL)
     label = "model data";
   Section sections[N_SECTIONS] = { { 0 } };
-  if (!read_sections (data, length, label, sections, error))
+  g_autoptr (GPtrArray) extra
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) ecg_model_file_section_free);
+  if (!read_sections (data, length, label, sections, accept, extra, error))
     return NULL;
   g_autoptr (EcgModelFile) file = g_new0 (EcgModelFile, 1);
+  file->extra_sections = g_steal_pointer (&extra);
   if (!read_head (&sections[SECTION_HEAD], label, file, error)
       || !read_norm (&sections[SECTION_NORM], label, file, error)
       || !read_tensors (sections, label, file, error))
@@ -1129,16 +1249,32 @@ ecg_model_file_load_from_data (const guint8 *data, gsize length, const char *lab
 }
 
 EcgModelFile *
+ecg_model_file_load_from_data (const guint8 *data, gsize length, const char *label,
+                               GError **error)
+{
+  return load_from_data (data, length, label, NULL, error);
+}
+
+EcgModelFile *
 ecg_model_file_load (const char *path, GError **error)
 {
+  return ecg_model_file_load_full (path, NULL, 0, NULL, NULL, error);
+}
+
+EcgModelFile *
+ecg_model_file_load_full (const char *path, const guint8 *data, gsize length, const char *label,
+                          const char *const *accept, GError **error)
+{
+  if (path == NULL)
+    return load_from_data (data, length, label, accept, error);
   g_autofree char *contents = NULL;
-  gsize length = 0;
+  gsize file_length = 0;
   g_autoptr (GError) local = NULL;
-  if (!g_file_get_contents (path, &contents, &length, &local))
+  if (!g_file_get_contents (path, &contents, &file_length, &local))
     {
       g_set_error_literal (error, ECG_ERROR, ECG_ERROR_IO, local->message);
       return NULL;
     }
   g_autofree char *display = g_filename_display_name (path);
-  return ecg_model_file_load_from_data ((const guint8 *) contents, length, display, error);
+  return load_from_data ((const guint8 *) contents, file_length, display, accept, error);
 }

@@ -45,7 +45,10 @@
  * optional when a reader that ignores them still runs the model correctly, required when it
  * would not. A reader refuses a file with an unknown required section (ECG_ERROR_UNSUPPORTED) and
  * skips unknown optional ones. The format version changes only when the layout above itself
- * changes; a reader refuses a newer version with ECG_ERROR_UNSUPPORTED.
+ * changes; a reader refuses a newer version with ECG_ERROR_UNSUPPORTED. Sections defined
+ * outside this file (e.g. "QNT8", engine/quant/ecg-quant-file.h) are written after STAT by
+ * ecg_model_file_serialise_full() and handed back by ecg_model_file_load_full() to the callers
+ * that name them; every other reader treats them as unknown.
  *
  * Reading checks every length against the bytes present before using it (no allocation is sized
  * by a length read from the file), every checksum (ECG_ERROR_CHECKSUM naming the section), the
@@ -78,7 +81,22 @@ typedef struct
   int samples_before;
   JsonObject *info;       /* never NULL; empty when the writer gave none */
   char *writer;           /* program that wrote the file, or NULL */
+  GPtrArray *extra_sections; /* EcgModelFileSection: the sections asked for by
+                                ecg_model_file_load_full() that the file has; may be NULL */
 } EcgModelFile;
+
+/* A section besides the standard ones (written after them, in the given order). */
+typedef struct
+{
+  char tag[5];     /* four printable ASCII characters and a NUL */
+  guint32 flags;   /* ECG_MODEL_FILE_SECTION_REQUIRED or 0 */
+  GBytes *payload; /* owned */
+} EcgModelFileSection;
+
+/* A section with a copy of tag and a reference to payload. Owned by the caller. */
+EcgModelFileSection *ecg_model_file_section_new (const char *tag, guint32 flags, GBytes *payload);
+void ecg_model_file_section_free (EcgModelFileSection *section);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EcgModelFileSection, ecg_model_file_section_free)
 
 void ecg_model_file_free (EcgModelFile *file);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EcgModelFile, ecg_model_file_free)
@@ -93,6 +111,15 @@ GBytes *ecg_model_file_serialise (const EcgModel *model, const EcgNormalisation 
                                   const char *const *classes, const char *class_map,
                                   int samples_before, JsonObject *info, GError **error);
 
+/* ecg_model_file_serialise() with `n_extra` more sections after the standard ones. Each tag must
+ * be four printable ASCII characters, differ from the standard tags and from the others, and
+ * flags hold only ECG_MODEL_FILE_SECTION_REQUIRED (ECG_ERROR_INVALID otherwise). */
+GBytes *ecg_model_file_serialise_full (const EcgModel *model, const EcgNormalisation *norm,
+                                       const char *const *classes, const char *class_map,
+                                       int samples_before, JsonObject *info,
+                                       const EcgModelFileSection *extra, gsize n_extra,
+                                       GError **error);
+
 /* ecg_model_file_serialise() written to `path` atomically: the bytes go to a temporary file in
  * the same folder, which is synced and renamed over `path`, so a crash leaves either the old
  * file or the complete new one. */
@@ -100,6 +127,12 @@ gboolean ecg_model_file_save (const EcgModel *model, const EcgNormalisation *nor
                               const char *const *classes, const char *class_map,
                               int samples_before, JsonObject *info, const char *path,
                               GError **error);
+/* The same with extra sections (ecg_model_file_serialise_full()). */
+gboolean ecg_model_file_save_full (const EcgModel *model, const EcgNormalisation *norm,
+                                   const char *const *classes, const char *class_map,
+                                   int samples_before, JsonObject *info,
+                                   const EcgModelFileSection *extra, gsize n_extra,
+                                   const char *path, GError **error);
 
 /* Reads and checks a model file. NULL with ECG_ERROR_IO (unreadable), ECG_ERROR_FORMAT,
  * ECG_ERROR_CHECKSUM or ECG_ERROR_UNSUPPORTED naming `path`. Owned by the caller. */
@@ -109,5 +142,14 @@ EcgModelFile *ecg_model_file_load (const char *path, GError **error);
  * error messages. The bytes are not kept. Owned by the caller. */
 EcgModelFile *ecg_model_file_load_from_data (const guint8 *data, gsize length, const char *label,
                                              GError **error);
+
+/* ecg_model_file_load() (path) or ecg_model_file_load_from_data() (data, when path is NULL)
+ * that also accepts the sections whose tags are in `accept` (NULL-terminated), required or not:
+ * those present (each at most once, else ECG_ERROR_FORMAT) are copied to file->extra_sections,
+ * in file order, for the caller to read. Other unknown sections are handled as by
+ * ecg_model_file_load(). Owned by the caller. */
+EcgModelFile *ecg_model_file_load_full (const char *path, const guint8 *data, gsize length,
+                                        const char *label, const char *const *accept,
+                                        GError **error);
 
 G_END_DECLS

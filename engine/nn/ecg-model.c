@@ -855,6 +855,13 @@ ecg_model_run_input_grad (EcgModelRun *run)
   return run->grads[0];
 }
 
+const float *
+ecg_model_run_tensor (EcgModelRun *run, int id)
+{
+  g_return_val_if_fail (id >= 0 && (guint) id < run->n_tensors, NULL);
+  return run->acts[id];
+}
+
 void
 ecg_model_run_zero_grads (EcgModelRun *run)
 {

@@ -180,6 +180,9 @@ void ecg_model_run_zero_grads (EcgModelRun *run);
 /* Gradient with respect to the input of the last backward ([batch][C][L]); valid after
  * ecg_model_run_set_input_grad (run, TRUE). */
 const float *ecg_model_run_input_grad (EcgModelRun *run);
+/* The values of tensor `id` after the last forward, [batch][rows][cols] (for the inputs, the
+ * caller's arrays); owned by the run, valid until its next forward. For calibration. */
+const float *ecg_model_run_tensor (EcgModelRun *run, int id);
 
 const char *ecg_op_kind_name (EcgOpKind kind);
 

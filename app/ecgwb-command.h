@@ -50,6 +50,7 @@ int ecgwb_command_evaluate (int argc, char **argv);
 int ecgwb_command_prune (int argc, char **argv);
 int ecgwb_command_runs (int argc, char **argv);
 int ecgwb_command_quantise (int argc, char **argv);
+int ecgwb_command_sensitivity (int argc, char **argv);
 int ecgwb_command_flops (int argc, char **argv);
 
 G_END_DECLS

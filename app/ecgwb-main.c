@@ -25,6 +25,7 @@ static const EcgwbCommand commands[] = {
     ecgwb_command_prune },
   { "runs", "List, show, resume, rename or delete the runs of a store", ecgwb_command_runs },
   { "quantise", "Quantise a model to INT8 and compare it with fp32", ecgwb_command_quantise },
+  { "sensitivity", "Validation score with each layer pruned alone", ecgwb_command_sensitivity },
   { "flops", "Count MACs or TF-profiler FLOPs per layer of an architecture or model file",
     ecgwb_command_flops },
 };

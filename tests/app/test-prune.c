@@ -186,6 +186,31 @@ test_bad_settings (void)
   ecg_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+/* Pruning a layer by 0 % changes nothing: every layer's first score equals the baseline; the
+ * demo model has five prunable layers. */
+static void
+test_sensitivity_demo (void)
+{
+  g_autofree char *model = source_path ("data/models/CNN1D_3Class-demo.ecgm");
+  g_autofree char *data = source_path ("data/demo");
+  char *argv[] = { (char *) g_getenv ("ECGWB_PATH"), "sensitivity", "--model", model, "--data",
+                   data, "--records", "demo2", "--sparsities", "0,0.9", "--json", NULL };
+  g_autoptr (JsonNode) root = run_json (argv, 0);
+  JsonObject *o = json_node_get_object (root);
+  double baseline = json_object_get_double_member (o, "baseline");
+  g_assert_cmpstr (json_object_get_string_member (o, "score"), ==, "macro_f1");
+  JsonArray *layers = json_object_get_array_member (o, "layers");
+  g_assert_cmpuint (json_array_get_length (layers), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (layers, 0),
+                                                  "name"), ==, "b1.conv.weight");
+  for (guint l = 0; l < 5; l++)
+    {
+      JsonObject *layer = json_array_get_object_element (layers, l);
+      JsonArray *scores = json_object_get_array_member (layer, "scores");
+      g_assert_cmpfloat (json_array_get_double_element (scores, 0), ==, baseline);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -195,5 +220,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/cli/prune/reaches-sparsity-l1", "l1", test_prune_reaches_sparsity);
   g_test_add_func ("/cli/prune/killed-run-resumes", test_killed_run_resumes);
   g_test_add_func ("/cli/prune/bad-settings", test_bad_settings);
+  g_test_add_func ("/cli/sensitivity/demo", test_sensitivity_demo);
   return g_test_run ();
 }

@@ -52,5 +52,6 @@ int ecgwb_command_runs (int argc, char **argv);
 int ecgwb_command_quantise (int argc, char **argv);
 int ecgwb_command_sensitivity (int argc, char **argv);
 int ecgwb_command_flops (int argc, char **argv);
+int ecgwb_command_export (int argc, char **argv);
 
 G_END_DECLS

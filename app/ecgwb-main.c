@@ -28,6 +28,8 @@ static const EcgwbCommand commands[] = {
   { "sensitivity", "Validation score with each layer pruned alone", ecgwb_command_sensitivity },
   { "flops", "Count MACs or TF-profiler FLOPs per layer of an architecture or model file",
     ecgwb_command_flops },
+  { "export", "Plot runs of a store (F1, accuracy, energy, loss) as PNG, SVG, PDF or CSV",
+    ecgwb_command_export },
 };
 
 static void

@@ -10,6 +10,7 @@
 #include "compress/ecg-structured.h"
 #include "ecg-config.h"
 #include "ecg-error.h"
+#include "jobs/ecg-heartbeat.h"
 #include "jobs/ecg-step-measure.h"
 #include "measure/ecg-cost.h"
 #include "measure/ecg-energy.h"
@@ -126,48 +127,126 @@ ecg_prune_config_to_json (const EcgPruneConfig *c)
   return o;
 }
 
-static char *
-dup_string_member (JsonObject *o, const char *member)
+/* A stored config is read member by member with its type checked first: a damaged or
+ * hand-edited store gives an error naming the member (json-glib's *_with_default getters would
+ * raise a critical and return 0 for a member of the wrong type). An absent or null member keeps
+ * the default. Each reader returns FALSE with `error` set. */
+static gboolean
+member_type_error (const char *member, const char *expected, GError **error)
+{
+  g_set_error (error, ECG_ERROR, ECG_ERROR_INVALID, "prune: the config's \"%s\" is not %s",
+               member, expected);
+  return FALSE;
+}
+
+/* The member's value node, NULL when absent or null; *type is its value type (G_TYPE_INVALID
+ * for an object or array). */
+static JsonNode *
+member_value (JsonObject *o, const char *member, GType *type)
 {
   JsonNode *node = json_object_get_member (o, member);
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return NULL;
-  return g_strdup (json_node_get_string (node));
+  *type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  return node;
+}
+
+static gboolean
+read_string_member (JsonObject *o, const char *member, char **value, GError **error)
+{
+  GType type;
+  JsonNode *node = member_value (o, member, &type);
+  if (node == NULL)
+    return TRUE;
+  if (type != G_TYPE_STRING)
+    return member_type_error (member, "a string", error);
+  g_free (*value);
+  *value = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+static gboolean
+read_double_member (JsonObject *o, const char *member, double *value, GError **error)
+{
+  GType type;
+  JsonNode *node = member_value (o, member, &type);
+  if (node == NULL)
+    return TRUE;
+  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
+    return member_type_error (member, "a number", error);
+  *value = json_node_get_double (node);
+  return TRUE;
+}
+
+/* An integer member that must fit an int (the range itself is ecg_prune_config_validate's). */
+static gboolean
+read_int_member (JsonObject *o, const char *member, int *value, GError **error)
+{
+  GType type;
+  JsonNode *node = member_value (o, member, &type);
+  if (node == NULL)
+    return TRUE;
+  if (type != G_TYPE_INT64 || json_node_get_int (node) < G_MININT
+      || json_node_get_int (node) > G_MAXINT)
+    return member_type_error (member, "an integer", error);
+  *value = (int) json_node_get_int (node);
+  return TRUE;
+}
+
+static gboolean
+read_boolean_member (JsonObject *o, const char *member, gboolean *value, GError **error)
+{
+  GType type;
+  JsonNode *node = member_value (o, member, &type);
+  if (node == NULL)
+    return TRUE;
+  if (type != G_TYPE_BOOLEAN)
+    return member_type_error (member, "true or false", error);
+  *value = json_node_get_boolean (node);
+  return TRUE;
 }
 
 EcgPruneConfig *
 ecg_prune_config_from_json (JsonObject *o, GError **error)
 {
   g_autoptr (EcgPruneConfig) c = ecg_prune_config_new ();
-  c->model_path = dup_string_member (o, "model");
-  c->data_dir = dup_string_member (o, "data");
-  c->method = g_strcmp0 (json_object_get_string_member_with_default (o, "method", "energy"),
-                         "l1") == 0 ? ECG_IMPORTANCE_L1 : ECG_IMPORTANCE_ENERGY;
-  c->alpha = json_object_get_double_member_with_default (o, "alpha", c->alpha);
-  c->beta = json_object_get_double_member_with_default (o, "beta", c->beta);
-  c->target_sparsity = json_object_get_double_member_with_default (o, "target_sparsity",
-                                                                   c->target_sparsity);
-  c->steps = (int) json_object_get_int_member_with_default (o, "steps", c->steps);
-  c->finetune_epochs = (int) json_object_get_int_member_with_default (o, "finetune_epochs",
-                                                                      c->finetune_epochs);
-  c->structured = json_object_get_boolean_member_with_default (o, "structured", FALSE);
-  c->kd = json_object_get_boolean_member_with_default (o, "kd", c->kd);
-  c->temperature = json_object_get_double_member_with_default (o, "temperature",
-                                                               c->temperature);
-  c->kd_weight = json_object_get_double_member_with_default (o, "kd_weight", c->kd_weight);
-  c->train_records = dup_string_member (o, "train_records");
-  c->val_records = dup_string_member (o, "val_records");
-  c->test_records = dup_string_member (o, "test_records");
-  c->train_folds = dup_string_member (o, "train_folds");
-  c->val_folds = dup_string_member (o, "val_folds");
-  c->test_folds = dup_string_member (o, "test_folds");
-  c->batch_size = (int) json_object_get_int_member_with_default (o, "batch", c->batch_size);
-  c->learning_rate = json_object_get_double_member_with_default (o, "lr", c->learning_rate);
-  c->seed = (guint64) json_object_get_int_member_with_default (o, "seed", (gint64) c->seed);
-  c->threads = (int) json_object_get_int_member_with_default (o, "threads", c->threads);
-  c->latency_repeats = (int) json_object_get_int_member_with_default (o, "latency_repeats",
-                                                                      c->latency_repeats);
-  c->out_path = dup_string_member (o, "out");
+  g_autofree char *method = NULL;
+  /* The seed is written as a signed integer (ecg_prune_config_to_json): read it back the same
+   * way. */
+  GType seed_type = G_TYPE_INVALID;
+  JsonNode *seed = member_value (o, "seed", &seed_type);
+  if (seed != NULL && seed_type != G_TYPE_INT64)
+    {
+      member_type_error ("seed", "an integer", error);
+      return NULL;
+    }
+  if (seed != NULL)
+    c->seed = (guint64) json_node_get_int (seed);
+  if (!read_string_member (o, "model", &c->model_path, error)
+      || !read_string_member (o, "data", &c->data_dir, error)
+      || !read_string_member (o, "method", &method, error)
+      || !read_double_member (o, "alpha", &c->alpha, error)
+      || !read_double_member (o, "beta", &c->beta, error)
+      || !read_double_member (o, "target_sparsity", &c->target_sparsity, error)
+      || !read_int_member (o, "steps", &c->steps, error)
+      || !read_int_member (o, "finetune_epochs", &c->finetune_epochs, error)
+      || !read_boolean_member (o, "structured", &c->structured, error)
+      || !read_boolean_member (o, "kd", &c->kd, error)
+      || !read_double_member (o, "temperature", &c->temperature, error)
+      || !read_double_member (o, "kd_weight", &c->kd_weight, error)
+      || !read_string_member (o, "train_records", &c->train_records, error)
+      || !read_string_member (o, "val_records", &c->val_records, error)
+      || !read_string_member (o, "test_records", &c->test_records, error)
+      || !read_string_member (o, "train_folds", &c->train_folds, error)
+      || !read_string_member (o, "val_folds", &c->val_folds, error)
+      || !read_string_member (o, "test_folds", &c->test_folds, error)
+      || !read_int_member (o, "batch", &c->batch_size, error)
+      || !read_double_member (o, "lr", &c->learning_rate, error)
+      || !read_int_member (o, "threads", &c->threads, error)
+      || !read_int_member (o, "latency_repeats", &c->latency_repeats, error)
+      || !read_string_member (o, "out", &c->out_path, error))
+    return NULL;
+  c->method = g_strcmp0 (method, "l1") == 0 ? ECG_IMPORTANCE_L1 : ECG_IMPORTANCE_ENERGY;
   if (c->store_path == NULL)
     c->store_path = g_strdup ("");
   if (!ecg_prune_config_validate (c, error))
@@ -233,22 +312,12 @@ typedef struct
   gpointer progress_data;
   int step;
   int n_steps;
-  EcgRunStore *store;
-  gint64 run;
-  gint64 last_heartbeat_us;
 } ProgressRelay;
 
 static void
 relay (ProgressRelay *r, const char *stage, int epoch, int n_epochs, gsize batch,
        gsize n_batches, double loss)
 {
-  gint64 now = g_get_monotonic_time ();
-  if (now - r->last_heartbeat_us > 10 * G_USEC_PER_SEC)
-    {
-      /* A live run is never taken for an interrupted one by another program. */
-      ecg_run_store_heartbeat (r->store, r->run, NULL);
-      r->last_heartbeat_us = now;
-    }
   if (r->progress == NULL)
     return;
   /* Within a step: pruning at 0, fine-tuning up to 0.8, measuring from 0.8. */
@@ -335,7 +404,7 @@ run_steps (PruneContext *ctx, int first, EcgJobProgressFunc progress, gpointer p
            GCancellable *cancellable, GError **error)
 {
   const EcgPruneConfig *c = ctx->config;
-  ProgressRelay r = { progress, progress_data, first, c->steps, ctx->store, ctx->run, 0 };
+  ProgressRelay r = { progress, progress_data, first, c->steps };
 
   EcgPrunerOptions pruner;
   ecg_pruner_options_init (&pruner);
@@ -536,7 +605,9 @@ ecg_prune_job_run (EcgPruneConfig *config, gint64 *run_id, EcgJobProgressFunc pr
     *run_id = ctx.run;
   ctx.model = ecg_model_copy (ctx.dense->model);
   GError *failure = NULL;
+  EcgHeartbeat *heartbeat = ecg_heartbeat_start (config->store_path, ctx.run, 15.0);
   run_steps (&ctx, 0, progress, progress_data, cancellable, &failure);
+  ecg_heartbeat_stop (heartbeat);
   gboolean ok = finish (&ctx, failure, error);
   prune_context_clear (&ctx);
   return ok;
@@ -612,7 +683,9 @@ ecg_prune_job_resume (const char *store_path, gint64 run_id, int threads,
       return FALSE;
     }
   GError *failure = NULL;
+  EcgHeartbeat *heartbeat = ecg_heartbeat_start (store_path, run_id, 15.0);
   run_steps (&ctx, last + 1, progress, progress_data, cancellable, &failure);
+  ecg_heartbeat_stop (heartbeat);
   gboolean ok = finish (&ctx, failure, error);
   ctx.config = NULL;
   prune_context_clear (&ctx);

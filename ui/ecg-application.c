@@ -31,6 +31,19 @@ ecg_application_get_demo_folder (void)
 }
 
 GFile *
+ecg_application_get_demo_model (void)
+{
+  static const char *const candidates[] = {
+    ECG_SOURCE_DATA_DIR G_DIR_SEPARATOR_S "models" G_DIR_SEPARATOR_S "CNN1D_3Class-demo.ecgm",
+    ECG_PKGDATADIR G_DIR_SEPARATOR_S "models" G_DIR_SEPARATOR_S "CNN1D_3Class-demo.ecgm",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (g_file_test (candidates[i], G_FILE_TEST_IS_REGULAR))
+      return g_file_new_for_path (candidates[i]);
+  return g_file_new_for_path (candidates[G_N_ELEMENTS (candidates) - 1]);
+}
+
+GFile *
 ecg_application_resolve_argument (GFile *file, char **record_name)
 {
   static const char *const extensions[] = { ".hea", ".dat", ".atr" };

@@ -17,6 +17,9 @@ EcgApplication *ecg_application_new (void);
 /* The demo records: data/demo of the source tree when it exists (running uninstalled),
  * otherwise the installed $datadir/ecg-workbench/demo. Returns an owned GFile. */
 GFile *ecg_application_get_demo_folder (void);
+/* The bundled demo model, models/CNN1D_3Class-demo.ecgm beside the demo folder (source tree
+ * first, then installed). Returns an owned GFile. */
+GFile *ecg_application_get_demo_model (void);
 
 /* Splits a command-line argument into the folder to list and the record to open in it:
  * a folder gives (folder, NULL); "dir/100", "dir/100.hea", ".dat" or ".atr" give

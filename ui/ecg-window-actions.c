@@ -1,5 +1,5 @@
-/* ecg-window-actions.c — EcgWindow's actions and shortcuts: opening folders (dialog and recent
- * list), paper zoom, the dark paper setting. */
+/* ecg-window-actions.c — EcgWindow's actions and shortcuts: the page shown, opening folders
+ * (dialog and recent list), paper zoom, the dark paper setting. */
 #include "ecg-window-private.h"
 
 #include <glib/gi18n.h>
@@ -15,7 +15,10 @@ folder_chosen (GtkNativeDialog *dialog, int response, EcgWindow *self)
     {
       g_autoptr (GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       if (folder != NULL)
-        ecg_window_open_folder (self, folder, NULL);
+        {
+          ecg_window_open_folder (self, folder, NULL);
+          ecg_window_show_page (self, "records");
+        }
     }
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
@@ -43,6 +46,16 @@ open_recent_activated (GSimpleAction *action, GVariant *parameter, gpointer user
   EcgWindow *self = ECG_WINDOW (user_data);
   g_autoptr (GFile) folder = g_file_new_for_path (g_variant_get_string (parameter, NULL));
   ecg_window_open_folder (self, folder, NULL);
+  ecg_window_show_page (self, "records");
+}
+
+static void
+show_page_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  EcgWindow *self = ECG_WINDOW (user_data);
+  const char *page = g_variant_get_string (parameter, NULL);
+  if (gtk_stack_get_child_by_name (self->page_stack, page) != NULL)
+    ecg_window_show_page (self, page);
 }
 
 static void
@@ -62,6 +75,7 @@ zoom_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 static const GActionEntry window_actions[] = {
   { .name = "open-folder", .activate = open_folder_activated },
   { .name = "open-recent", .activate = open_recent_activated, .parameter_type = "s" },
+  { .name = "show-page", .activate = show_page_activated, .parameter_type = "s" },
   { .name = "zoom-in", .activate = zoom_activated },
   { .name = "zoom-out", .activate = zoom_activated },
   { .name = "zoom-reset", .activate = zoom_activated },
@@ -157,6 +171,12 @@ _ecg_window_class_actions_init (GtkWidgetClass *widget_class)
                                        "win.open-folder", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
                                        "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page",
+                                       "s", "records");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page",
+                                       "s", "compress");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-page",
+                                       "s", "runs");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK,
                                        "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK,

@@ -39,6 +39,10 @@ struct _EcgWindow
   EcgWaveformView *waveform_view;
   GtkLabel *record_info_label;
   GMenu *recent_section;
+  GtkStack *page_stack;
+  GtkWidget *zoom_box;
+  EcgCompressionPanel *compression_panel;
+  EcgRunsView *runs_view;
 };
 
 /* ecg-window-actions.c */

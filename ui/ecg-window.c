@@ -331,7 +331,7 @@ update_folder_state (EcgWindow *self)
       g_autofree char *text
         = g_strdup_printf (_("Could not read folder “%s”: %s"), folder_name, error->message);
       show_message (self, GTK_MESSAGE_ERROR, text);
-      gtk_label_set_text (self->title_label, _("ECG Workbench"));
+      gtk_label_set_text (self->title_label, "");
       show_empty_state (self, _("Folder Not Readable"), text);
       return;
     }
@@ -349,7 +349,7 @@ update_folder_state (EcgWindow *self)
     {
       g_autofree char *text
         = g_strdup_printf (_("“%s” has no WFDB records (.hea files)."), folder_name);
-      gtk_label_set_text (self->title_label, _("ECG Workbench"));
+      gtk_label_set_text (self->title_label, "");
       show_empty_state (self, _("No Records"), text);
     }
 }
@@ -432,6 +432,63 @@ ecg_window_get_waveform_view (EcgWindow *self)
 {
   g_return_val_if_fail (ECG_IS_WINDOW (self), NULL);
   return self->waveform_view;
+}
+
+EcgCompressionPanel *
+ecg_window_get_compression_panel (EcgWindow *self)
+{
+  g_return_val_if_fail (ECG_IS_WINDOW (self), NULL);
+  return self->compression_panel;
+}
+
+EcgRunsView *
+ecg_window_get_runs_view (EcgWindow *self)
+{
+  g_return_val_if_fail (ECG_IS_WINDOW (self), NULL);
+  return self->runs_view;
+}
+
+void
+ecg_window_show_page (EcgWindow *self, const char *page)
+{
+  g_return_if_fail (ECG_IS_WINDOW (self));
+  g_return_if_fail (page != NULL);
+  gtk_stack_set_visible_child_name (self->page_stack, page);
+}
+
+const char *
+ecg_window_get_page (EcgWindow *self)
+{
+  g_return_val_if_fail (ECG_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->page_stack);
+}
+
+/* ---- the Compress and Runs pages --------------------------------------------------------- */
+
+/* The zoom buttons belong to the ECG paper. */
+static void
+on_page_changed (GtkStack *stack, GParamSpec *pspec, EcgWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->zoom_box),
+                          g_strcmp0 (gtk_stack_get_visible_child_name (stack), "records") == 0);
+}
+
+/* A job created its run, committed a step or ended: the runs list follows. */
+static void
+on_run_changed (EcgCompressionPanel *panel, gint64 run_id, EcgWindow *self)
+{
+  ecg_runs_view_refresh (self->runs_view);
+}
+
+/* Resume runs in the compression panel, where its progress, chart and Cancel are. */
+static void
+on_resume_run (EcgRunsView *view, gint64 run_id, EcgWindow *self)
+{
+  const char *store_path = ecg_runs_view_get_store_path (view);
+  if (store_path == NULL || ecg_compression_panel_get_running (self->compression_panel))
+    return;
+  ecg_compression_panel_resume_run (self->compression_panel, store_path, run_id);
+  gtk_stack_set_visible_child_name (self->page_stack, "compress");
 }
 
 /* ---- sidebar rows ------------------------------------------------------------------------ */
@@ -544,6 +601,8 @@ ecg_window_class_init (EcgWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (ECG_TYPE_WAVEFORM_VIEW);
+  g_type_ensure (ECG_TYPE_COMPRESSION_PANEL);
+  g_type_ensure (ECG_TYPE_RUNS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ecgworkbench/Workbench/ui/"
                                                "ecg-window.ui");
@@ -561,6 +620,10 @@ ecg_window_class_init (EcgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EcgWindow, waveform_view);
   gtk_widget_class_bind_template_child (widget_class, EcgWindow, record_info_label);
   gtk_widget_class_bind_template_child (widget_class, EcgWindow, recent_section);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, page_stack);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, zoom_box);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, compression_panel);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, runs_view);
   gtk_widget_class_bind_template_callback (widget_class, on_info_bar_response);
 
   _ecg_window_class_actions_init (widget_class);
@@ -612,6 +675,18 @@ ecg_window_init (EcgWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  /* The runs view shows the store the panel writes, and offers no resume while a job runs. */
+  g_object_bind_property (self->compression_panel, "store-path", self->runs_view, "store-path",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->compression_panel, "running", self->runs_view, "busy",
+                          G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->compression_panel, "run-changed", G_CALLBACK (on_run_changed),
+                           self, 0);
+  g_signal_connect_object (self->runs_view, "resume-run", G_CALLBACK (on_resume_run), self, 0);
+  g_signal_connect_object (self->page_stack, "notify::visible-child-name",
+                           G_CALLBACK (on_page_changed), self, 0);
+  on_page_changed (self->page_stack, NULL, self);
 
   show_empty_state (self, _("No Records"), _("Open a folder of WFDB records (.hea files)."));
   _ecg_window_actions_init (self);

@@ -1,9 +1,12 @@
-/* ecg-window.h — the main window: the records of a folder in a sidebar and the selected record
- * on ECG paper. */
+/* ecg-window.h — the main window: three pages switched in the header bar — Records (a folder's
+ * records in a sidebar and the selected record on ECG paper), Compress (EcgCompressionPanel)
+ * and Runs (EcgRunsView, showing the store the panel writes). */
 #pragma once
 
 #include <gtk/gtk.h>
 
+#include "ecg-compression-panel.h"
+#include "ecg-runs-view.h"
 #include "ecg-waveform-view.h"
 
 G_BEGIN_DECLS
@@ -25,6 +28,11 @@ GFile *ecg_window_get_folder (EcgWindow *self);
  * owned by the window. */
 GListModel *ecg_window_get_records (EcgWindow *self);
 EcgWaveformView *ecg_window_get_waveform_view (EcgWindow *self);
+EcgCompressionPanel *ecg_window_get_compression_panel (EcgWindow *self);
+EcgRunsView *ecg_window_get_runs_view (EcgWindow *self);
+/* The page shown: "records", "compress" or "runs" (also the action win.show-page, Alt+1..3). */
+void ecg_window_show_page (EcgWindow *self, const char *page);
+const char *ecg_window_get_page (EcgWindow *self);
 /* TRUE while a record is being read in the worker thread ("loading" is notified). */
 gboolean ecg_window_get_loading (EcgWindow *self);
 /* The message shown in the info bar, or NULL when none is shown. Owned by the window. */

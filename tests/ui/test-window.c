@@ -212,10 +212,38 @@ test_missing_folder_shows_error (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (ecg_window_get_records (f->window)), ==, 0);
 }
 
+/* Three pages in the header's switcher; win.show-page switches; the paper zoom shows on the
+ * Records page only; the Runs page shows the store the Compress page writes. */
+static void
+test_pages (Fixture *f, gconstpointer data)
+{
+  GtkWidget *zoom_box = GTK_WIDGET (
+    gtk_widget_get_template_child (GTK_WIDGET (f->window), ECG_TYPE_WINDOW, "zoom_box"));
+  g_assert_cmpstr (ecg_window_get_page (f->window), ==, "records");
+  g_assert_true (gtk_widget_get_visible (zoom_box));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "runs");
+  g_assert_cmpstr (ecg_window_get_page (f->window), ==, "runs");
+  g_assert_false (gtk_widget_get_visible (zoom_box));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "compress");
+  g_assert_cmpstr (ecg_window_get_page (f->window), ==, "compress");
+  /* An unknown page changes nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "nowhere");
+  g_assert_cmpstr (ecg_window_get_page (f->window), ==, "compress");
+
+  EcgCompressionPanel *panel = ecg_window_get_compression_panel (f->window);
+  EcgRunsView *runs = ecg_window_get_runs_view (f->window);
+  g_autofree char *store = g_build_filename (f->dir, "runs.db", NULL);
+  ecg_compression_panel_set_store_path (panel, store);
+  g_assert_cmpstr (ecg_runs_view_get_store_path (runs), ==, store);
+}
+
 int
 main (int argc, char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
+  /* The window's Runs page reads the default store in the user's data folder: keep the tests
+   * out of the real one. */
+  gtk_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/ui/window/folder/lists-records", test_folder_lists_records);
@@ -223,6 +251,7 @@ main (int argc, char *argv[])
   ADD ("/ui/window/folder/opens-named-record", test_folder_opens_named_record);
   ADD ("/ui/window/errors/broken-record", test_broken_record_shows_error);
   ADD ("/ui/window/errors/missing-folder", test_missing_folder_shows_error);
+  ADD ("/ui/window/pages", test_pages);
 #undef ADD
 
   return g_test_run ();

@@ -216,8 +216,9 @@ ecgwb_command_train (int argc, char **argv)
                                    result.best_val_score);
   json_object_set_double_member (info, "train_seconds", seconds);
 
-  if (!ecg_model_file_save (model, norm, arch->classes, arch->class_map, arch->samples_before,
-                            info, out, &error))
+  /* NULL: the zoo's class names (arch->classes is not NULL-terminated, which the writer needs). */
+  if (!ecg_model_file_save (model, norm, NULL, arch->class_map, arch->samples_before, info, out,
+                            &error))
     {
       ecg_train_result_clear (&result);
       return ecgwb_fail ("train", error);

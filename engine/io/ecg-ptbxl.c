@@ -281,18 +281,12 @@ count_lines_before (const char *text, const char *stop)
   return line;
 }
 
-/* Reads `path` and calls `row_func` for the header and every row. */
+/* Calls `row_func` for the header and every row of the CSV text `contents` (`length` bytes, not
+ * necessarily NUL-terminated); `path` names it in messages. */
 static gboolean
-read_csv (const char *path, CsvRowFunc row_func, gpointer user_data, GError **error)
+parse_csv (const char *path, const char *contents, gsize length, CsvRowFunc row_func,
+           gpointer user_data, GError **error)
 {
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-  g_autoptr (GError) local_error = NULL;
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      g_set_error (error, ECG_ERROR, ECG_ERROR_IO, "%s", local_error->message);
-      return FALSE;
-    }
   const char *invalid = NULL;
   if (!g_utf8_validate_len (contents, length, &invalid))
     {
@@ -367,6 +361,19 @@ read_csv (const char *path, CsvRowFunc row_func, gpointer user_data, GError **er
   csv_free (&parser);
   g_ptr_array_unref (reader.fields);
   return ok;
+}
+
+/* Reads `path` into *contents (owned by the caller). */
+static gboolean
+read_file (const char *path, char **contents, gsize *length, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  if (!g_file_get_contents (path, contents, length, &local_error))
+    {
+      g_set_error (error, ECG_ERROR, ECG_ERROR_IO, "%s", local_error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Index of the header column called `name`; an error when absent or repeated. */
@@ -662,9 +669,33 @@ ecg_ptbxl_database_load (const char *dir, GError **error)
   g_return_val_if_fail (dir != NULL, NULL);
 
   g_autofree char *statements_path = g_build_filename (dir, STATEMENTS_FILE, NULL);
+  g_autofree char *database_path = g_build_filename (dir, DATABASE_FILE, NULL);
+  g_autofree char *statements_csv = NULL, *database_csv = NULL;
+  gsize statements_length = 0, database_length = 0;
+  if (!read_file (statements_path, &statements_csv, &statements_length, error)
+      || !read_file (database_path, &database_csv, &database_length, error))
+    return NULL;
+  return ecg_ptbxl_database_parse (dir, statements_csv, statements_length, database_csv,
+                                   database_length, error);
+}
+
+EcgPtbxlDatabase *
+ecg_ptbxl_database_parse (const char *dir, const char *statements_csv, gsize statements_length,
+                          const char *database_csv, gsize database_length, GError **error)
+{
+  g_return_val_if_fail (dir != NULL, NULL);
+  g_return_val_if_fail (statements_csv != NULL || statements_length == 0, NULL);
+  g_return_val_if_fail (database_csv != NULL || database_length == 0, NULL);
+  if (statements_csv == NULL)
+    statements_csv = "";
+  if (database_csv == NULL)
+    database_csv = "";
+
+  g_autofree char *statements_path = g_build_filename (dir, STATEMENTS_FILE, NULL);
   g_autoptr (GHashTable) statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   StatementsParse statements_parse = { .path = statements_path, .statements = statements };
-  if (!read_csv (statements_path, statements_row, &statements_parse, error))
+  if (!parse_csv (statements_path, statements_csv, statements_length, statements_row,
+                  &statements_parse, error))
     return NULL;
 
   g_autoptr (EcgPtbxlDatabase) database = g_new0 (EcgPtbxlDatabase, 1);
@@ -680,7 +711,8 @@ ecg_ptbxl_database_load (const char *dir, GError **error)
     .statements = statements,
     .database = database,
   };
-  if (!read_csv (database_path, database_row, &database_parse, error))
+  if (!parse_csv (database_path, database_csv, database_length, database_row, &database_parse,
+                  error))
     return NULL;
   if (!index_filenames (database, database_path, error))
     return NULL;

@@ -90,6 +90,14 @@ void ecg_ptbxl_scp_codes_free (EcgPtbxlScpCode *codes, int n_codes);
  * linear in the number of rows. Returns an owned database. */
 EcgPtbxlDatabase *ecg_ptbxl_database_load (const char *dir, GError **error);
 
+/* ecg_ptbxl_database_load() from the two tables already in memory (`statements_csv` and
+ * `database_csv`, lengths in bytes, not necessarily NUL-terminated; a fuzzer input, a test).
+ * `dir` is recorded as the database's folder and names the files in messages. The texts are
+ * not kept. Returns an owned database. */
+EcgPtbxlDatabase *ecg_ptbxl_database_parse (const char *dir, const char *statements_csv,
+                                            gsize statements_length, const char *database_csv,
+                                            gsize database_length, GError **error);
+
 void ecg_ptbxl_database_free (EcgPtbxlDatabase *database);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EcgPtbxlDatabase, ecg_ptbxl_database_free)
 

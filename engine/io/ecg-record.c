@@ -58,7 +58,7 @@ fill_physical (EcgLead *lead, gint64 n_samples)
   for (gint64 t = 0; t < n_samples; t++)
     lead->samples[t] = lead->adc[t] == invalid
                          ? NAN
-                         : (float) ((double) (lead->adc[t] - lead->baseline) * inverse_gain);
+                         : (float) (((double) lead->adc[t] - lead->baseline) * inverse_gain);
 }
 
 static gboolean
@@ -78,38 +78,38 @@ load_signal_group (EcgRecord *record, const char *folder, int first, int n_group
       return FALSE;
     }
 
+  /* The whole frames the file holds (for a readable format, exactly what
+   * ecg_wfdb_signal_decode() counts). */
+  const EcgWfdbSignalSpec *first_spec = &header->signals[first];
+  gsize usable = length > (gsize) first_spec->byte_offset
+                   ? length - (gsize) first_spec->byte_offset
+                   : 0;
+  gsize bytes_per_frame_x2 = 0;
+  switch (first_spec->format)
+    {
+    case 212: bytes_per_frame_x2 = 3 * (gsize) n_group; break;
+    case 8: case 80: bytes_per_frame_x2 = 2 * (gsize) n_group; break;
+    case 24: bytes_per_frame_x2 = 6 * (gsize) n_group; break;
+    case 32: bytes_per_frame_x2 = 8 * (gsize) n_group; break;
+    default: bytes_per_frame_x2 = 4 * (gsize) n_group; break;
+    }
+  gint64 whole_frames = (gint64) (usable * 2 / bytes_per_frame_x2);
+  /* The header may omit the length: take every whole frame of the file. */
+  if (record->n_samples < 0)
+    record->n_samples = whole_frames;
+
+  /* Rows are sized by what the file holds, never by the header alone: a header announcing 10^14
+   * samples beside a short file is a truncated record, which the decoder reports before writing
+   * anything, not an allocation failure that ends the program. */
+  gint64 row_length = MIN (record->n_samples, whole_frames);
   int indices[n_group];
   gint32 *outputs[n_group];
   for (int g = 0; g < n_group; g++)
     {
       indices[g] = first + g;
       EcgLead *lead = &record->leads[first + g];
-      lead->adc = g_new (gint32, MAX (record->n_samples, 1));
+      lead->adc = g_new (gint32, MAX (row_length, 1));
       outputs[g] = lead->adc;
-    }
-
-  if (record->n_samples < 0)
-    {
-      /* The header may omit the length: take every whole frame of the file. */
-      const EcgWfdbSignalSpec *s = &header->signals[first];
-      gsize usable = length > (gsize) s->byte_offset ? length - (gsize) s->byte_offset : 0;
-      gsize bytes_per_frame_x2 = 0;
-      switch (s->format)
-        {
-        case 212: bytes_per_frame_x2 = 3 * (gsize) n_group; break;
-        case 8: case 80: bytes_per_frame_x2 = 2 * (gsize) n_group; break;
-        case 24: bytes_per_frame_x2 = 6 * (gsize) n_group; break;
-        case 32: bytes_per_frame_x2 = 8 * (gsize) n_group; break;
-        default: bytes_per_frame_x2 = 4 * (gsize) n_group; break;
-        }
-      record->n_samples = (gint64) (usable * 2 / bytes_per_frame_x2);
-      for (int g = 0; g < n_group; g++)
-        {
-          EcgLead *lead = &record->leads[first + g];
-          g_free (lead->adc);
-          lead->adc = g_new (gint32, MAX (record->n_samples, 1));
-          outputs[g] = lead->adc;
-        }
     }
 
   if (!ecg_wfdb_signal_decode (header, indices, n_group, (const guint8 *) contents, length,

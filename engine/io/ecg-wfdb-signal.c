@@ -186,15 +186,16 @@ ecg_wfdb_signal_decode (const EcgWfdbHeader *header, const int *signal_indices, 
       break;
     case 8:
       {
-        /* First differences, each signal starting from its initial value. */
-        gint32 running[n_group];
+        /* First differences, each signal starting from its initial value. The sum wraps
+         * around in 32 bits (unsigned arithmetic: a damaged file must not overflow an int). */
+        guint32 running[n_group];
         for (int g = 0; g < n_group; g++)
-          running[g] = header->signals[signal_indices[g]].initial_value;
+          running[g] = (guint32) header->signals[signal_indices[g]].initial_value;
         for (gint64 t = 0; t < n_samples; t++)
           for (int g = 0; g < n_group; g++)
             {
-              running[g] += (gint8) bytes[t * n_group + g];
-              out[g][t] = running[g];
+              running[g] += (guint32) (gint32) (gint8) bytes[t * n_group + g];
+              out[g][t] = (gint32) running[g];
             }
       }
       break;

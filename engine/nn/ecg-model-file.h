@@ -102,11 +102,11 @@ void ecg_model_file_free (EcgModelFile *file);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EcgModelFile, ecg_model_file_free)
 
 /* The file's bytes for `model` (arch must be a zoo architecture). `norm` NULL = identity;
- * `classes` NULL = the zoo's class names for the architecture, otherwise model->n_outputs
- * strings; `class_map` may be NULL; `info` (may be NULL) is stored as is. Fails with
- * ECG_ERROR_NUMERIC when params, state or norm hold NaN/Inf, ECG_ERROR_INVALID on shape
- * mismatches, masks other than 0/1, or a mask 0 on a non-prunable parameter. The bytes are owned
- * by the caller (g_bytes_unref). */
+ * `classes` NULL = the zoo's class names for the architecture, otherwise a NULL-terminated array
+ * of model->n_outputs strings; `class_map` may be NULL; `info` (may be NULL) is stored as is.
+ * Fails with ECG_ERROR_NUMERIC when params, state or norm hold NaN/Inf, ECG_ERROR_INVALID on
+ * shape mismatches, masks other than 0/1, or a mask 0 on a non-prunable parameter. The bytes are
+ * owned by the caller (g_bytes_unref). */
 GBytes *ecg_model_file_serialise (const EcgModel *model, const EcgNormalisation *norm,
                                   const char *const *classes, const char *class_map,
                                   int samples_before, JsonObject *info, GError **error);

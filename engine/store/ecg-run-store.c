@@ -1000,11 +1000,51 @@ ecg_run_store_delete_run (EcgRunStore *store, gint64 run, GError **error)
 /* ---- reading -----------------------------------------------------------------------------------
  */
 
+/* json-glib's parser recurses once per nesting level with no limit: a damaged or crafted store
+ * holding 100,000 '[' in a config would overflow the stack. What the store writes is strict JSON
+ * nested a few levels; anything else is refused before parsing (as the model file's HEAD is):
+ * text nested deeper than this, and text with comments or single-quoted strings, which json-glib
+ * reads and inside which closing brackets would escape the count. */
+#define MAX_JSON_DEPTH 64
+
+static gboolean
+json_depth_within (const char *text, int max_depth)
+{
+  int depth = 0;
+  gboolean in_string = FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (in_string)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            p++;
+          else if (*p == '"')
+            in_string = FALSE;
+        }
+      else if (*p == '"')
+        in_string = TRUE;
+      else if (*p == '\'' || *p == '/')
+        return FALSE;
+      else if ((*p == '[' || *p == '{') && ++depth > max_depth)
+        return FALSE;
+      else if (*p == ']' || *p == '}')
+        depth--;
+    }
+  return TRUE;
+}
+
 /* The JSON object stored in a text column; `what` names it in errors. Owned by the caller. */
 static JsonObject *
 column_object (sqlite3_stmt *stmt, int column, const char *label, const char *what, GError **error)
 {
   const char *text = (const char *)sqlite3_column_text (stmt, column);
+  if (text != NULL && !json_depth_within (text, MAX_JSON_DEPTH))
+    {
+      g_set_error (error, ECG_ERROR, ECG_ERROR_FORMAT,
+                   "%s: %s is not strict JSON nested at most %d levels deep (the store is "
+                   "damaged)", label, what, MAX_JSON_DEPTH);
+      return NULL;
+    }
   g_autoptr (GError) parse_error = NULL;
   g_autoptr (JsonNode) node = text != NULL ? json_from_string (text, &parse_error) : NULL;
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))

@@ -249,6 +249,40 @@ test_csv_lf (void)
   check_synthetic (statements_csv, database_csv);
 }
 
+/* ecg_ptbxl_database_parse() reads the same tables from memory, without a NUL after them (the
+ * fuzz target's way in); errors name the files under the folder given. */
+static void
+test_csv_from_memory (void)
+{
+  g_autoptr (GError) error = NULL;
+  gsize n_statements = strlen (statements_csv), n_database = strlen (database_csv);
+  g_autofree char *statements = g_memdup2 (statements_csv, n_statements);
+  g_autofree char *database = g_memdup2 (database_csv, n_database);
+  g_autoptr (EcgPtbxlDatabase) db
+      = ecg_ptbxl_database_parse ("mem", statements, n_statements, database, n_database, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ecg_ptbxl_database_get_n_records (db), ==, 5);
+  g_assert_cmpuint (ecg_ptbxl_database_lookup (db, 2)->label_mask, ==,
+                    ECG_PTBXL_CLASS_BIT (ECG_PTBXL_CLASS_HYP)
+                        | ECG_PTBXL_CLASS_BIT (ECG_PTBXL_CLASS_MI)
+                        | ECG_PTBXL_CLASS_BIT (ECG_PTBXL_CLASS_STTC));
+  g_assert_cmpstr (ecg_ptbxl_database_get_dir (db), ==, "mem");
+
+  /* The database cut inside the quoted report of ecg_id 2 (line 3). */
+  const char *cut = strstr (database_csv, "second");
+  g_autoptr (EcgPtbxlDatabase) broken = ecg_ptbxl_database_parse (
+      "mem", statements, n_statements, database, (gsize) (cut - database_csv), &error);
+  g_assert_null (broken);
+  g_assert_error (error, ECG_ERROR, ECG_ERROR_FORMAT);
+  g_autofree char *expected = g_build_filename ("mem", "ptbxl_database.csv line 3", NULL);
+  g_assert_nonnull (strstr (error->message, expected));
+  g_clear_error (&error);
+  g_autoptr (EcgPtbxlDatabase) empty = ecg_ptbxl_database_parse ("mem", NULL, 0, NULL, 0, &error);
+  g_assert_null (empty);
+  g_assert_error (error, ECG_ERROR, ECG_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "scp_statements.csv: no header row"));
+}
+
 static void
 test_csv_crlf (void)
 {
@@ -611,6 +645,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/io/ptbxl/scp-codes/malformed", test_scp_codes_malformed);
   g_test_add_func ("/engine/io/ptbxl/classes/names", test_class_names);
   g_test_add_func ("/engine/io/ptbxl/csv/lf", test_csv_lf);
+  g_test_add_func ("/engine/io/ptbxl/csv/from-memory", test_csv_from_memory);
   g_test_add_func ("/engine/io/ptbxl/csv/crlf-bom", test_csv_crlf);
   g_test_add_func ("/engine/io/ptbxl/csv/cr", test_csv_cr);
   g_test_add_func ("/engine/io/ptbxl/csv/header-only", test_csv_header_only);

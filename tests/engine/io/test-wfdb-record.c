@@ -283,6 +283,41 @@ test_broken_records (void)
   expect_load_error ("r 1 360 4\nr.dat 16\n", NULL, 0, ECG_ERROR_IO, "r.dat");
   expect_load_error ("r 1 360 4\nr.dat 16+100\n", four, 8, ECG_ERROR_FORMAT, "byte offset");
   expect_load_error ("r 1 0 4\nr.dat 16\n", four, 8, ECG_ERROR_FORMAT, "r.hea line 1");
+  /* A length no file could hold: an error, not an attempt to allocate 400 TB that ends the
+   * program (found by tests/fuzz/fuzz-wfdb-signal). */
+  expect_load_error ("r 1 360 100000000000000\nr.dat 16\n", four, 8, ECG_ERROR_FORMAT,
+                     "r.dat: truncated: 4 of 100000000000000 frames");
+  expect_load_error ("r 2 360 100000000000000\nr.dat 8\nr.dat 8\n", four, 8, ECG_ERROR_FORMAT,
+                     "r.dat: truncated: 4 of 100000000000000 frames");
+}
+
+/* Values at the ends of the 32-bit range, where the arithmetic once overflowed an int (undefined
+ * behaviour; found by tests/fuzz): format 8 differences summed past G_MAXINT32 wrap around in
+ * 32 bits, and the physical value (adc - baseline) / gain is computed in double. */
+static void
+test_extreme_values (void)
+{
+  g_autoptr (GError) error = NULL;
+  {
+    const guint8 b[] = { 0x01, 0xFF };
+    g_autofree gint32 *v
+      = decode_one ("t 1 1 2\nt.dat 8 200 8 0 2147483647\n", b, 2, 2, 1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (v[0], ==, G_MININT32);
+    g_assert_cmpint (v[1], ==, G_MAXINT32);
+  }
+  g_autofree char *dir = ecg_test_tmpdir_new ();
+  /* One format-32 sample of -2^31 + 1 against a baseline of 2^31 - 1, gain 1. */
+  const guint8 b[] = { 0x01, 0x00, 0x00, 0x80 };
+  g_autofree char *dat = ecg_test_write_file (dir, "x.dat", b, sizeof b);
+  g_autofree char *hea
+    = ecg_test_write_file (dir, "x.hea", "x 1 360 1\nx.dat 32 1(2147483647)/mV 32 0 0\n", -1);
+  g_autofree char *path = g_build_filename (dir, "x", NULL);
+  g_autoptr (EcgRecord) rec = ecg_record_load (path, ECG_RECORD_NO_ANNOTATIONS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rec->leads[0].adc[0], ==, G_MININT32 + 1);
+  g_assert_cmpfloat (rec->leads[0].samples[0], ==, (float) (-4294967294.0));
+  ecg_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 static void
@@ -385,6 +420,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/engine/io/record/round-trip-format-212", GINT_TO_POINTER (212),
                         test_record_save_load_round_trip);
   g_test_add_func ("/engine/io/record/broken-records", test_broken_records);
+  g_test_add_func ("/engine/io/record/extreme-values", test_extreme_values);
   g_test_add_func ("/engine/io/record/missing-header", test_missing_header);
   g_test_add_func ("/engine/io/record/mitdb-100", test_mitdb_100);
   g_test_add_func ("/engine/io/record/mitdb-all-checksums", test_mitdb_all_checksums);

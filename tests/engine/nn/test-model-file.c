@@ -777,6 +777,17 @@ test_head_mismatch (Fixture *f, gconstpointer data)
     for (int i = 0; i < 100000; i++)
       g_byte_array_append (head->payload, (const guint8 *) "[", 1);
     assert_sections_fail (f, s, 1, ECG_ERROR_FORMAT, "HEAD");
+    /* The same depth with a closing bracket hidden after each opening one in a comment or a
+     * single-quoted string, both of which json-glib reads: the depth count must not be fooled
+     * (json-glib overflowed the stack on these; found by tests/fuzz). */
+    static const char *const hidden[] = { "[/*]*/", "[']'" };
+    for (gsize h = 0; h < G_N_ELEMENTS (hidden); h++)
+      {
+        g_byte_array_set_size (head->payload, 0);
+        for (int i = 0; i < 100000; i++)
+          g_byte_array_append (head->payload, (const guint8 *) hidden[h], strlen (hidden[h]));
+        assert_sections_fail (f, s, 1, ECG_ERROR_FORMAT, "strict JSON");
+      }
   }
 }
 

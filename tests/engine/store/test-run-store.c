@@ -728,6 +728,80 @@ test_json (void)
   ecg_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+/* Sets run `run`'s config column to `text` through the store's connection. */
+static void
+set_config_text (EcgRunStore *store, gint64 run, const char *text)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (ecg_run_store_get_db (store),
+                                       "UPDATE runs SET config = ?1 WHERE id = ?2", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, run);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+}
+
+/* A damaged config column is an error naming the store and the run, never a crash: json-glib's
+ * parser recursed once per level and overflowed the stack on 100,000 nested brackets, also when
+ * a closing bracket hid after each opening one in a comment or a single-quoted string, which
+ * json-glib reads (found by tests/fuzz/fuzz-store-config). */
+static void
+test_damaged_json (void)
+{
+  g_autofree char *dir = ecg_test_tmpdir_new ();
+  g_autofree char *path = NULL;
+  g_autoptr (EcgRunStore) store = store_fixture_open (dir, "runs.db", &path);
+  gint64 run = store_fixture_started_run (store, ECG_RUN_KIND_PRUNE, 1);
+  /* Each repeated 100,000 times after {"a": */
+  static const char *const units[] = { "[", "[/*]*/", "[']'" };
+  for (gsize c = 0; c < G_N_ELEMENTS (units); c++)
+    {
+      g_autoptr (GString) text = g_string_new ("{\"a\":");
+      for (int i = 0; i < 100000; i++)
+        g_string_append (text, units[c]);
+      set_config_text (store, run, text->str);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (EcgRun) got = ecg_run_store_get_run (store, run, &error);
+      g_assert_null (got);
+      g_assert_error (error, ECG_ERROR, ECG_ERROR_FORMAT);
+      g_assert_nonnull (strstr (error->message, "not strict JSON nested at most 64 levels"));
+      g_assert_nonnull (strstr (error->message, "the config of run 1"));
+      g_assert_nonnull (strstr (error->message, "runs.db"));
+      g_clear_error (&error);
+      g_autoptr (GPtrArray) runs = ecg_run_store_list_runs (store, &error);
+      g_assert_null (runs);
+      g_assert_error (error, ECG_ERROR, ECG_ERROR_FORMAT);
+    }
+  /* Depth 64 is what the store accepts; 65 is not. */
+  for (int depth = 64; depth <= 65; depth++)
+    {
+      g_autoptr (GString) text = g_string_new (NULL);
+      for (int i = 0; i < depth; i++)
+        g_string_append (text, i == 0 ? "{\"a\":" : i < depth - 1 ? "{\"b\":" : "[");
+      g_string_append (text, "1]");
+      for (int i = 0; i < depth - 1; i++)
+        g_string_append_c (text, '}');
+      set_config_text (store, run, text->str);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (EcgRun) got = ecg_run_store_get_run (store, run, &error);
+      g_assert_true ((got != NULL) == (depth == 64));
+    }
+  /* Not JSON, and JSON that is not an object. */
+  set_config_text (store, run, "{\"a\": ");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EcgRun) broken = ecg_run_store_get_run (store, run, &error);
+  g_assert_null (broken);
+  g_assert_error (error, ECG_ERROR, ECG_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "is not a JSON object"));
+  g_clear_error (&error);
+  set_config_text (store, run, "[1, 2]");
+  g_autoptr (EcgRun) array = ecg_run_store_get_run (store, run, &error);
+  g_assert_null (array);
+  g_assert_error (error, ECG_ERROR, ECG_ERROR_FORMAT);
+  ecg_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -744,5 +818,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/store/run/rename-notes-delete", test_rename_notes_delete);
   g_test_add_func ("/engine/store/run/find-runs", test_find_runs);
   g_test_add_func ("/engine/store/run/json", test_json);
+  g_test_add_func ("/engine/store/run/damaged-json", test_damaged_json);
   return g_test_run ();
 }

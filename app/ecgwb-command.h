@@ -51,6 +51,7 @@ int ecgwb_command_prune (int argc, char **argv);
 int ecgwb_command_runs (int argc, char **argv);
 int ecgwb_command_quantise (int argc, char **argv);
 int ecgwb_command_sensitivity (int argc, char **argv);
+int ecgwb_command_bench (int argc, char **argv);
 int ecgwb_command_flops (int argc, char **argv);
 int ecgwb_command_export (int argc, char **argv);
 

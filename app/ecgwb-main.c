@@ -26,6 +26,8 @@ static const EcgwbCommand commands[] = {
   { "runs", "List, show, resume, rename or delete the runs of a store", ecgwb_command_runs },
   { "quantise", "Quantise a model to INT8 and compare it with fp32", ecgwb_command_quantise },
   { "sensitivity", "Validation score with each layer pruned alone", ecgwb_command_sensitivity },
+  { "bench", "Measure latency and inference/training throughput of a zoo architecture",
+    ecgwb_command_bench },
   { "flops", "Count MACs or TF-profiler FLOPs per layer of an architecture or model file",
     ecgwb_command_flops },
   { "export", "Plot runs of a store (F1, accuracy, energy, loss) as PNG, SVG, PDF or CSV",

@@ -35,17 +35,24 @@ typedef struct
 /* (in_length + 2*padding - kernel_size) / stride + 1, or 0 when the kernel does not fit. */
 int ecg_conv1d_out_length (const EcgConv1dShape *shape);
 
-/* Floats of scratch needed by ecg_conv1d_forward() and ecg_conv1d_backward():
- * in_channels * kernel_size * out_length (one sample's im2col matrix). */
+/* Floats of scratch needed by ecg_conv1d_forward() and ecg_conv1d_backward() for batches of up
+ * to shape->batch samples: with G = min(batch, ceil(512 / out_length)) samples per GEMM,
+ * G * in_channels * kernel_size * out_length (their im2col matrices side by side), plus
+ * G * out_channels * out_length when G > 1 (the GEMM's output before it is scattered back).
+ * A workspace sized for a batch serves any smaller batch. */
 gsize ecg_conv1d_workspace_floats (const EcgConv1dShape *shape);
 
-/* Fast path: per sample, im2col into the workspace, then one GEMM
- * out[b] (C_out x L_out) = weight (C_out x C_in*k) * col (C_in*k x L_out).
+/* Fast path: samples in groups of G (above), im2col of the group into the workspace with the
+ * samples' columns side by side, then one GEMM
+ *   Y (C_out x G*L_out) = weight (C_out x C_in*k) * col (C_in*k x G*L_out)
+ * whose column blocks are the samples' outputs. One sample's GEMM is small (L_out is 32 in the
+ * deep layers); G of them at once keep OpenBLAS's kernel busy and pack the weights once.
  * Writes `out`; `bias` may be NULL. */
 void ecg_conv1d_forward (float *out, const float *in, const float *weight, const float *bias,
                          const EcgConv1dShape *shape, float *workspace);
 
-/* Gradients of the forward above, ADDED into the buffers:
+/* Gradients of the forward above, ADDED into the buffers (the same groups: dW += D col^T and
+ * d_col = W^T D with D the group's d_out as one C_out x G*L_out matrix):
  *   d_weight[o][c][j] += sum_b sum_t d_out[b][o][t] * in[b][c][t*stride + j - padding]
  *   d_bias[o]         += sum_b sum_t d_out[b][o][t]
  *   d_in[b][c][i]     += sum over (o, j, t) with t*stride + j - padding = i of

@@ -15,8 +15,9 @@
 #include "nn/ecg-lstm.h"
 
 #include <cblas.h>
-#include <math.h>
 #include <string.h>
+
+#include "nn/ecg-vmath.h"
 
 int
 ecg_lstm_layer_input_size (const EcgLstmShape *shape, int layer)
@@ -116,12 +117,6 @@ cache_backward_scratch (float *cache, const EcgLstmShape *shape)
   return cache + shape->num_layers * (s.layer_out + shape->num_directions * (s.gates + s.cells));
 }
 
-static inline float
-sigmoidf (float x)
-{
-  return 1.0f / (1.0f + expf (-x));
-}
-
 /* One layer and direction over all steps. `layer_out` is the layer's [B][T][D] output (this
  * direction fills its h columns); `gates` [B][T][G] receives the activated gates; the cell of
  * (b, t) is at cells + b*cell_batch_stride + t*cell_time_stride, so a time stride of 0 keeps a
@@ -153,8 +148,13 @@ lstm_direction_forward (float *layer_out, float *gates, float *cells, gsize cell
       int t = direction == 0 ? s : T - 1 - s;
       int t_prev = direction == 0 ? t - 1 : t + 1;
 
-      /* a_t += h_{t-1} W_hh^T for the whole batch; h_{-1} = 0 contributes nothing. */
-      if (s > 0)
+      /* a_t += h_{t-1} W_hh^T for the whole batch; h_{-1} = 0 contributes nothing. One sample
+       * (latency) is a matrix-vector product, which OpenBLAS does without packing. */
+      if (s > 0 && B == 1)
+        cblas_sgemv (CblasRowMajor, CblasNoTrans, G, h, 1.0f, w_hh, h,
+                     layer_out + (gsize)t_prev * D + direction * h, 1, 1.0f, gates + (gsize)t * G,
+                     1);
+      else if (s > 0)
         cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, G, h, 1.0f,
                      layer_out + (gsize)t_prev * D + direction * h, T * D, w_hh, h, 1.0f,
                      gates + (gsize)t * G, T * G);
@@ -166,21 +166,21 @@ lstm_direction_forward (float *layer_out, float *gates, float *cells, gsize cell
           const float *c_prev
               = s > 0 ? cells + b * cell_batch_stride + t_prev * cell_time_stride : NULL;
           float *h_out = layer_out + ((gsize)b * T + t) * D + direction * h;
+          /* Gates in place, vectorised (nn/ecg-vmath.h): i and f are adjacent, then g, then o. */
+          ecg_vsigmoid (a, a, 2 * (gsize)h);
+          ecg_vtanh (a + 2 * h, a + 2 * h, (gsize)h);
+          ecg_vsigmoid (a + 3 * h, a + 3 * h, (gsize)h);
+          /* c_prev may alias c (inference): each j reads c_prev[j] before writing c[j]. */
+          if (c_prev != NULL)
+            for (int j = 0; j < h; j++)
+              c[j] = a[h + j] * c_prev[j] + a[j] * a[2 * h + j];
+          else
+            for (int j = 0; j < h; j++)
+              c[j] = a[j] * a[2 * h + j];
+          /* h = o * tanh(c), with tanh(c) staged in h_out. */
+          ecg_vtanh (h_out, c, (gsize)h);
           for (int j = 0; j < h; j++)
-            {
-              float i_gate = sigmoidf (a[j]);
-              float f_gate = sigmoidf (a[h + j]);
-              float g_gate = tanhf (a[2 * h + j]);
-              float o_gate = sigmoidf (a[3 * h + j]);
-              a[j] = i_gate;
-              a[h + j] = f_gate;
-              a[2 * h + j] = g_gate;
-              a[3 * h + j] = o_gate;
-              /* c_prev may alias c (inference): read before writing. */
-              float c_new = (c_prev ? f_gate * c_prev[j] : 0.0f) + i_gate * g_gate;
-              c[j] = c_new;
-              h_out[j] = o_gate * tanhf (c_new);
-            }
+            h_out[j] *= a[3 * h + j];
         }
     }
 }
@@ -244,6 +244,8 @@ lstm_direction_backward (float *d_x, float *d_params, const float *d_layer_out, 
 
   memset (dh_carry, 0, s.state * sizeof (float));
   memset (dc_carry, 0, s.state * sizeof (float));
+  /* tanh(c_t) of one (b, t), recomputed rather than cached: the cache holds c_t itself. */
+  g_autofree float *tanh_c = g_new (float, h);
 
   /* Walk the steps in the reverse of the order the forward took them. */
   for (int step = T - 1; step >= 0; step--)
@@ -262,22 +264,25 @@ lstm_direction_backward (float *d_x, float *d_params, const float *d_layer_out, 
           float *da = d_gates + row * G;
           float *dh_c = dh_carry + (gsize)b * h;
           float *dc_c = dc_carry + (gsize)b * h;
+          ecg_vtanh (tanh_c, c, (gsize)h);
           for (int j = 0; j < h; j++)
             {
               float i_gate = a[j], f_gate = a[h + j], g_gate = a[2 * h + j], o_gate = a[3 * h + j];
-              float tanh_c = tanhf (c[j]);
               float dh = dh_out[j] + dh_c[j];
-              float dc = dc_c[j] + dh * o_gate * (1.0f - tanh_c * tanh_c);
+              float dc = dc_c[j] + dh * o_gate * (1.0f - tanh_c[j] * tanh_c[j]);
               da[j] = dc * g_gate * i_gate * (1.0f - i_gate);
               da[h + j] = (c_prev ? dc * c_prev[j] : 0.0f) * f_gate * (1.0f - f_gate);
               da[2 * h + j] = dc * i_gate * (1.0f - g_gate * g_gate);
-              da[3 * h + j] = dh * tanh_c * o_gate * (1.0f - o_gate);
+              da[3 * h + j] = dh * tanh_c[j] * o_gate * (1.0f - o_gate);
               dc_c[j] = dc * f_gate;
             }
         }
 
       /* dh_carry = da_t W_hh, the gradient reaching h_{t-1}. */
-      if (has_prev)
+      if (has_prev && B == 1)
+        cblas_sgemv (CblasRowMajor, CblasTrans, G, h, 1.0f, params + off->weight_hh, h,
+                     d_gates + (gsize)t * G, 1, 0.0f, dh_carry, 1);
+      else if (has_prev)
         cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, h, G, 1.0f,
                      d_gates + (gsize)t * G, T * G, params + off->weight_hh, h, 0.0f, dh_carry, h);
     }

@@ -66,8 +66,9 @@ gsize ecg_lstm_cache_floats (const EcgLstmShape *shape, gboolean training);
 
 /* Writes `out` [batch][steps][dirs*hidden]. Per layer and direction the input projection
  * W_ih x_t + biases is one GEMM over all steps; each step then adds W_hh h_{t-1} (one GEMM over
- * the batch) and applies the gates. `cache` must hold ecg_lstm_cache_floats (shape, training)
- * floats; only a training-mode cache can be passed to ecg_lstm_backward(). */
+ * the batch, a GEMV for one sample) and applies the gates with the vectorised sigmoid and tanh
+ * of nn/ecg-vmath.h (within 1.5e-7 of libm's). `cache` must hold ecg_lstm_cache_floats (shape,
+ * training) floats; only a training-mode cache can be passed to ecg_lstm_backward(). */
 void ecg_lstm_forward (float *out, float *cache, const float *in, const float *params,
                        const EcgLstmShape *shape, gboolean training);
 

@@ -701,6 +701,7 @@ struct _EcgModelRun
   guint n_tensors;
   guint first_owned_tensor;
   gboolean input_grad; /* compute d(loss)/d(input) too */
+  gboolean eval_mode;  /* training run computing as in eval mode (ecg_model_run_set_eval_mode) */
   float *state;        /* BatchNorm running statistics to update; NULL: the model's own */
   guint n_ops;
   gsize n_params;
@@ -715,7 +716,8 @@ op_cache_floats (const EcgModel *m, const EcgOp *op, int batch, gboolean trainin
     case ECG_OP_BATCHNORM:
       return ECG_BATCHNORM_CACHE_FLOATS (in.rows);
     case ECG_OP_DROPOUT:
-      return (gsize) batch * tensor_size (m, op->input);
+      /* The mask, which only a training forward draws and only backward reads. */
+      return training ? (gsize) batch * tensor_size (m, op->input) : 0;
     case ECG_OP_LSTM:
       {
         EcgLstmShape shape = lstm_shape (op, in, batch);
@@ -784,7 +786,7 @@ ecg_model_run_new (const EcgModel *m, int max_batch, gboolean training)
       if (op->kind == ECG_OP_CONV1D)
         {
           EcgTensorShape in = tensor (m, op->input);
-          EcgConv1dShape shape = { .batch = 1, .in_channels = in.rows,
+          EcgConv1dShape shape = { .batch = max_batch, .in_channels = in.rows,
                                    .out_channels = op->out_channels, .in_length = in.cols,
                                    .kernel_size = op->kernel_size, .stride = op->stride,
                                    .padding = op->padding };
@@ -829,6 +831,13 @@ void
 ecg_model_run_set_input_grad (EcgModelRun *run, gboolean input_grad)
 {
   run->input_grad = input_grad;
+}
+
+void
+ecg_model_run_set_eval_mode (EcgModelRun *run, gboolean eval_mode)
+{
+  g_return_if_fail (run->training || !eval_mode);
+  run->eval_mode = eval_mode;
 }
 
 void
@@ -925,6 +934,8 @@ ecg_model_forward (EcgModel *m, EcgModelRun *run, const float *input, const floa
       run->acts[1] = (float *) rr;
     }
   const gboolean training = run->training;
+  /* Batch statistics and dropout; an eval-mode training run keeps only the caches. */
+  const gboolean batch_mode = training && !run->eval_mode;
 
   for (guint i = 0; i < m->ops->len; i++)
     {
@@ -949,7 +960,7 @@ ecg_model_forward (EcgModel *m, EcgModelRun *run, const float *input, const floa
           {
             EcgBatchnormShape shape = { batch, is.rows, is.cols };
             float *state = (run->state != NULL ? run->state : m->state) + op->state_offset;
-            if (training)
+            if (batch_mode)
               ecg_batchnorm_forward_train (out, run->caches[i], state, state + is.rows, in, p,
                                            p + is.rows, &shape);
             else
@@ -1004,7 +1015,8 @@ ecg_model_forward (EcgModel *m, EcgModelRun *run, const float *input, const floa
             break;
           }
         case ECG_OP_DROPOUT:
-          ecg_dropout_forward (out, run->caches[i], in, n_in, op->dropout, training, &run->rng);
+          ecg_dropout_forward (out, training ? run->caches[i] : NULL, in, n_in, op->dropout,
+                               batch_mode, &run->rng);
           break;
         case ECG_OP_LSTM:
           {
@@ -1101,8 +1113,13 @@ ecg_model_backward (const EcgModel *m, EcgModelRun *run, const float *d_logits)
         case ECG_OP_BATCHNORM:
           {
             EcgBatchnormShape shape = { batch, is.rows, is.cols };
-            ecg_batchnorm_backward_train (d_in, dp, dp + is.rows, d_out, in, p, run->caches[i],
-                                          &shape);
+            const float *state = (run->state != NULL ? run->state : m->state) + op->state_offset;
+            if (run->eval_mode)
+              ecg_batchnorm_backward_eval (d_in, dp, dp + is.rows, d_out, in, p, state,
+                                           state + is.rows, &shape);
+            else
+              ecg_batchnorm_backward_train (d_in, dp, dp + is.rows, d_out, in, p,
+                                            run->caches[i], &shape);
             break;
           }
         case ECG_OP_RELU:

@@ -161,6 +161,10 @@ void ecg_model_run_free (EcgModelRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EcgModelRun, ecg_model_run_free)
 /* Also compute the gradient with respect to the inputs in backward (off by default). */
 void ecg_model_run_set_input_grad (EcgModelRun *run, gboolean input_grad);
+/* Makes a training run (one that can run backward) compute as eval mode does: BatchNorm with
+ * the running statistics (left unchanged), dropout as the identity; backward then gives the
+ * gradients of the deployed model, e.g. for saliencies. FALSE restores training mode. */
+void ecg_model_run_set_eval_mode (EcgModelRun *run, gboolean eval_mode);
 /* Makes training-mode forwards update `state` (n_state floats, e.g. a worker thread's private
  * copy) instead of the model's running statistics; NULL restores the default. */
 void ecg_model_run_set_state (EcgModelRun *run, float *state);

@@ -30,7 +30,8 @@ window_range (const EcgPool1dShape *shape, int t, int *begin, int *end)
 }
 
 void
-ecg_maxpool1d_forward (float *out, gint32 *argmax, const float *in, const EcgPool1dShape *shape)
+ecg_maxpool1d_forward_reference (float *out, gint32 *argmax, const float *in,
+                                 const EcgPool1dShape *shape)
 {
   g_return_if_fail (pool_shape_is_valid (shape));
 
@@ -53,6 +54,85 @@ ecg_maxpool1d_forward (float *out, gint32 *argmax, const float *in, const EcgPoo
           index[t] = best;
         }
     }
+}
+
+/* Kernel 2, stride 2, no padding (every pooling CNN of the zoo): window t is the pair
+ * (x[2t], x[2t+1]), and the rule above reduces to "the second when it is larger or NaN". No
+ * window bounds and no branches, so the compiler can vectorise the loop. */
+static void
+maxpool_pairs (float *out, gint32 *argmax, const float *in, gsize rows, int in_length,
+               int out_length)
+{
+  for (gsize r = 0; r < rows; r++)
+    {
+      const float *x = in + r * in_length;
+      float *y = out + r * out_length;
+      gint32 *index = argmax + r * out_length;
+      for (int t = 0; t < out_length; t++)
+        {
+          float first = x[2 * t], second = x[2 * t + 1];
+          int take_second = second > first || second != second;
+          y[t] = take_second ? second : first;
+          index[t] = 2 * t + take_second;
+        }
+    }
+}
+
+/* Any other window (the ResNet stems' kernel 3, stride 2, padding 1): windows that lie wholly
+ * inside the row take a fixed-length loop with the same rule, written as selects; only the
+ * windows that overlap the padding go through window_range(). */
+static void
+maxpool_windows (float *out, gint32 *argmax, const float *in, const EcgPool1dShape *shape)
+{
+  const int k = shape->kernel_size, stride = shape->stride, padding = shape->padding;
+  const int in_length = shape->in_length, out_length = ecg_pool1d_out_length (shape);
+  const gsize rows = (gsize)shape->batch * shape->channels;
+  for (gsize r = 0; r < rows; r++)
+    {
+      const float *x = in + r * in_length;
+      float *y = out + r * out_length;
+      gint32 *index = argmax + r * out_length;
+      for (int t = 0; t < out_length; t++)
+        {
+          int start = t * stride - padding;
+          int best;
+          if (start >= 0 && start + k <= in_length)
+            {
+              float value = x[start];
+              best = start;
+              for (int i = start + 1; i < start + k; i++)
+                {
+                  float v = x[i];
+                  int take = v > value || v != v;
+                  value = take ? v : value;
+                  best = take ? i : best;
+                }
+            }
+          else
+            {
+              int begin, end;
+              window_range (shape, t, &begin, &end);
+              best = begin;
+              for (int i = begin + 1; i < end; i++)
+                if (x[i] > x[best] || isnan (x[i]))
+                  best = i;
+            }
+          y[t] = x[best];
+          index[t] = best;
+        }
+    }
+}
+
+void
+ecg_maxpool1d_forward (float *out, gint32 *argmax, const float *in, const EcgPool1dShape *shape)
+{
+  g_return_if_fail (pool_shape_is_valid (shape));
+
+  if (shape->kernel_size == 2 && shape->stride == 2 && shape->padding == 0)
+    maxpool_pairs (out, argmax, in, (gsize)shape->batch * shape->channels, shape->in_length,
+                   ecg_pool1d_out_length (shape));
+  else
+    maxpool_windows (out, argmax, in, shape);
 }
 
 void

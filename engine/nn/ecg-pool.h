@@ -49,9 +49,14 @@ typedef struct
 /* (in_length + 2*padding - kernel_size) / stride + 1, or 0 when the window does not fit. */
 int ecg_pool1d_out_length (const EcgPool1dShape *shape);
 
-/* Writes out and argmax (both [batch][channels][out_length]). */
+/* Writes out and argmax (both [batch][channels][out_length]). Kernel 2, stride 2, no padding
+ * takes a branch-free pairwise path; other shapes a fixed-length loop for the windows inside
+ * the row. */
 void ecg_maxpool1d_forward (float *out, gint32 *argmax, const float *in,
                             const EcgPool1dShape *shape);
+/* The plain window loops for any shape; same results as ecg_maxpool1d_forward(). */
+void ecg_maxpool1d_forward_reference (float *out, gint32 *argmax, const float *in,
+                                      const EcgPool1dShape *shape);
 /* d_in[b][c][argmax[b][c][t]] += d_out[b][c][t]. */
 void ecg_maxpool1d_backward (float *d_in, const float *d_out, const gint32 *argmax,
                              const EcgPool1dShape *shape);

@@ -1,5 +1,6 @@
 /* Tests of the `ecgwb` command line: JSON shapes, values and exit codes. */
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 
 #include "test-util.h"
@@ -272,6 +273,82 @@ test_synth_bad_options (void)
   ecg_test_tmpdir_free (g_steal_pointer (&tmp));
 }
 
+/* `bench` on the smallest zoo model (the energy study's distilled CNN, 7,077 parameters): the
+ * keys torch_zoo.py prints plus threads and simd, positive finite timings. */
+static void
+test_bench_distilled (void)
+{
+  RunResult r = run_ecgwb ("bench", "--arch", "CardiacCNN_Distilled", "--threads", "2", "--json",
+                           NULL);
+  g_assert_cmpint (r.exit_code, ==, 0);
+  g_autoptr (JsonNode) root = parse_json (r.out);
+  JsonObject *o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "name"), ==, "CardiacCNN_Distilled");
+  g_assert_cmpint (json_object_get_int_member (o, "params"), ==, 7077);
+  g_assert_cmpint (json_object_get_int_member (o, "threads"), ==, 2);
+  const char *simd = json_object_get_string_member (o, "simd");
+  g_assert_true (g_str_equal (simd, "avx2") || g_str_equal (simd, "scalar"));
+  static const char *const timings[]
+    = { "latency_us_median", "infer_samples_per_s", "train_samples_per_s" };
+  for (gsize i = 0; i < G_N_ELEMENTS (timings); i++)
+    {
+      double value = json_object_get_double_member (o, timings[i]);
+      g_assert_true (isfinite (value));
+      g_assert_cmpfloat (value, >, 0.0);
+    }
+  run_result_clear (&r);
+}
+
+/* `bench --model` on the bundled demo model (CNN1D_3Class with RR features: 9,232,768 + 18 MACs)
+ * with a chosen inference batch; GFLOP/s is 2 × MACs per second of each figure. */
+static void
+test_bench_model_file (void)
+{
+  const char *source_root = g_getenv ("ECGWB_SOURCE_ROOT");
+  g_assert_nonnull (source_root);
+  g_autofree char *model = g_build_filename (source_root, "data", "models",
+                                             "CNN1D_3Class-demo.ecgm", NULL);
+  RunResult r = run_ecgwb ("bench", "--model", model, "--batch", "16", "--json", NULL);
+  g_assert_cmpint (r.exit_code, ==, 0);
+  g_autoptr (JsonNode) root = parse_json (r.out);
+  JsonObject *o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "name"), ==, "CNN1D_3Class");
+  g_assert_cmpint (json_object_get_int_member (o, "macs"), ==, 9232786);
+  g_assert_cmpint (json_object_get_int_member (o, "batch"), ==, 16);
+  double infer = json_object_get_double_member (o, "infer_samples_per_s");
+  double latency = json_object_get_double_member (o, "latency_us_median");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "gflops_infer"),
+                                  2.0 * 9232786 * infer * 1e-9, 1e-9 * infer);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "gflops_latency"),
+                                  2.0 * 9232786 / latency * 1e-3, 1e-6);
+  run_result_clear (&r);
+}
+
+static void
+test_bench_bad_options (void)
+{
+  RunResult r = run_ecgwb ("bench", NULL);
+  g_assert_cmpint (r.exit_code, ==, 2);
+  run_result_clear (&r);
+  r = run_ecgwb ("bench", "--arch", "CNN1D_3Class", "--threads", "0", NULL);
+  g_assert_cmpint (r.exit_code, ==, 2);
+  run_result_clear (&r);
+  r = run_ecgwb ("bench", "--arch", "CNN1D_3Class", "--model", "x.ecgm", NULL);
+  g_assert_cmpint (r.exit_code, ==, 2);
+  run_result_clear (&r);
+  r = run_ecgwb ("bench", "--arch", "CNN1D_3Class", "--batch", "-1", NULL);
+  g_assert_cmpint (r.exit_code, ==, 2);
+  run_result_clear (&r);
+  r = run_ecgwb ("bench", "--model", "/nonexistent/m.ecgm", NULL);
+  g_assert_cmpint (r.exit_code, ==, 1);
+  g_assert_nonnull (strstr (r.err, "/nonexistent/m.ecgm"));
+  run_result_clear (&r);
+  r = run_ecgwb ("bench", "--arch", "NoSuchNet", NULL);
+  g_assert_cmpint (r.exit_code, ==, 1);
+  g_assert_nonnull (strstr (r.err, "NoSuchNet"));
+  run_result_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -287,5 +364,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/detect/without-reference", test_detect_without_reference);
   g_test_add_func ("/cli/synth/reproduces-demo", test_synth_reproduces_demo);
   g_test_add_func ("/cli/synth/bad-options", test_synth_bad_options);
+  g_test_add_func ("/cli/bench/distilled", test_bench_distilled);
+  g_test_add_func ("/cli/bench/model-file", test_bench_model_file);
+  g_test_add_func ("/cli/bench/bad-options", test_bench_bad_options);
   return g_test_run ();
 }

@@ -90,12 +90,15 @@ typedef struct
 } ConvCase;
 
 /* Shapes of the zoo (stem k=15 s=2, k=7 same, 1x1 stride-2 shortcut) and awkward ones:
- * k = 1 pointwise, even k, kernel longer than the unpadded input, batch > 1. */
+ * k = 1 pointwise, even k, kernel longer than the unpadded input, batch > 1. The fast path puts
+ * ceil(512 / out_length) samples side by side in one GEMM: the batch-5 cases with 200 outputs
+ * make groups of 3 and 2 (a partial last group), the batch-40 one groups of 32 and 8. */
 static const ConvCase random_cases[] = {
   { { 2, 3, 4, 17, 7, 1, 3 }, TRUE },  { { 3, 2, 5, 20, 15, 2, 7 }, FALSE },
   { { 2, 6, 3, 11, 1, 2, 0 }, TRUE },  { { 2, 5, 4, 9, 1, 1, 0 }, TRUE },
   { { 1, 4, 6, 10, 4, 3, 2 }, TRUE },  { { 2, 3, 2, 4, 5, 1, 2 }, FALSE },
-  { { 1, 1, 32, 64, 7, 2, 3 }, TRUE },
+  { { 1, 1, 32, 64, 7, 2, 3 }, TRUE }, { { 5, 3, 4, 200, 5, 1, 2 }, TRUE },
+  { { 5, 2, 3, 400, 3, 2, 1 }, FALSE }, { { 40, 2, 3, 16, 3, 1, 1 }, TRUE },
 };
 
 static void

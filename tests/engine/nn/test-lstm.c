@@ -172,6 +172,10 @@ static const EcgLstmShape shape_bidir = {
 static const EcgLstmShape shape_uni = {
   .batch = 3, .steps = 5, .input_size = 2, .hidden = 4, .num_layers = 3, .num_directions = 1
 };
+/* One sample takes the matrix-vector path for W_hh; hidden 9 = one full AVX2 vector + a tail. */
+static const EcgLstmShape shape_one_sample = {
+  .batch = 1, .steps = 6, .input_size = 3, .hidden = 9, .num_layers = 2, .num_directions = 2
+};
 
 static gsize
 shape_in_floats (const EcgLstmShape *shape)
@@ -329,6 +333,10 @@ main (int argc, char **argv)
   g_test_add_data_func ("/engine/nn/lstm/gradients/bidirectional-2-layers", &shape_bidir,
                         test_gradients);
   g_test_add_data_func ("/engine/nn/lstm/gradients/unidirectional-3-layers", &shape_uni,
+                        test_gradients);
+  g_test_add_data_func ("/engine/nn/lstm/reference/one-sample", &shape_one_sample,
+                        test_reference);
+  g_test_add_data_func ("/engine/nn/lstm/gradients/one-sample", &shape_one_sample,
                         test_gradients);
   g_test_add_func ("/engine/nn/lstm/accumulates", test_accumulates);
   return g_test_run ();

@@ -79,6 +79,59 @@ test_max_ties_first (void)
   g_assert_cmpint (argmax[0], ==, 1);
 }
 
+/* The fast paths against the reference window loops: pairs (kernel 2, stride 2, no padding),
+ * the ResNet stem's (3, 2, 1) and an odd (5, 3, 2), on 3 samples x 5 channels x 37 steps (odd,
+ * so floor mode drops samples) of values drawn from {-1, 0, 1, NaN}: ties (first wins), NaN in
+ * any place (NaN wins) and plain maxima all occur. Same values (NaN where NaN) and the same
+ * argmax, bit for bit. */
+static void
+test_maxpool_fast_against_reference (void)
+{
+  enum { N = 3 * 5 * 37 };
+  const EcgPool1dShape shapes[] = {
+    { 3, 5, 37, 2, 2, 0 }, { 3, 5, 37, 3, 2, 1 }, { 3, 5, 37, 5, 3, 2 },
+  };
+  const int out_lengths[] = { 18, 19, 13 };
+  float in[N];
+  GRand *rand = g_rand_new_with_seed (7);
+  for (int i = 0; i < N; i++)
+    {
+      int draw = g_rand_int_range (rand, 0, 4);
+      in[i] = draw == 3 ? NAN : (float) (draw - 1);
+    }
+  g_rand_free (rand);
+  for (gsize n = 0; n < G_N_ELEMENTS (shapes); n++)
+    {
+      const EcgPool1dShape *shape = &shapes[n];
+      g_assert_cmpint (ecg_pool1d_out_length (shape), ==, out_lengths[n]);
+      gsize n_out = (gsize) 3 * 5 * out_lengths[n];
+      g_autofree float *fast = g_new (float, n_out);
+      g_autofree float *reference = g_new (float, n_out);
+      g_autofree gint32 *fast_index = g_new (gint32, n_out);
+      g_autofree gint32 *reference_index = g_new (gint32, n_out);
+      ecg_maxpool1d_forward (fast, fast_index, in, shape);
+      ecg_maxpool1d_forward_reference (reference, reference_index, in, shape);
+      int nan_wins = 0, ties = 0;
+      for (gsize i = 0; i < n_out; i++)
+        {
+          g_assert_cmpint (fast_index[i], ==, reference_index[i]);
+          g_assert_cmpint (isnan (fast[i]), ==, isnan (reference[i]));
+          if (!isnan (reference[i]))
+            g_assert_cmpfloat (fast[i], ==, reference[i]);
+          /* The first element of the window and the maximum: a NaN taken over a number, or an
+           * equal later value not taken. */
+          const float *row = in + (i / out_lengths[n]) * 37;
+          int start = MAX (0, (int) (i % out_lengths[n]) * shape->stride - shape->padding);
+          nan_wins += isnan (reference[i]) && !isnan (row[start]);
+          ties += reference_index[i] == start && !isnan (row[start])
+                  && row[start] == row[start + 1];
+        }
+      /* The draw did produce the cases the rule is about. */
+      g_assert_cmpint (nan_wins, >, 0);
+      g_assert_cmpint (ties, >, 0);
+    }
+}
+
 /* Keras AveragePooling1D(3, 2, 'valid') on 1..7: (1 2 3) (3 4 5) (5 6 7) -> 2 4 6. */
 static void
 test_avgpool_hand (void)
@@ -268,6 +321,8 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/nn/pool/maxpool-hand", test_maxpool_hand);
   g_test_add_func ("/engine/nn/pool/maxpool-padded", test_maxpool_padded);
   g_test_add_func ("/engine/nn/pool/max-ties-first", test_max_ties_first);
+  g_test_add_func ("/engine/nn/pool/maxpool-fast-against-reference",
+                   test_maxpool_fast_against_reference);
   g_test_add_func ("/engine/nn/pool/avgpool-hand", test_avgpool_hand);
   g_test_add_func ("/engine/nn/pool/global-hand", test_global_hand);
   g_test_add_func ("/engine/nn/pool/gradcheck-maxpool", test_gradcheck_maxpool);

@@ -53,6 +53,8 @@ int ecgwb_command_quantise (int argc, char **argv);
 int ecgwb_command_sensitivity (int argc, char **argv);
 int ecgwb_command_bench (int argc, char **argv);
 int ecgwb_command_flops (int argc, char **argv);
+int ecgwb_command_energy (int argc, char **argv);
 int ecgwb_command_export (int argc, char **argv);
+int ecgwb_command_reproduce (int argc, char **argv);
 
 G_END_DECLS

@@ -30,8 +30,12 @@ static const EcgwbCommand commands[] = {
     ecgwb_command_bench },
   { "flops", "Count MACs or TF-profiler FLOPs per layer of an architecture or model file",
     ecgwb_command_flops },
+  { "energy", "Energy per inference by each method, CO2 per million, wearable battery life",
+    ecgwb_command_energy },
   { "export", "Plot runs of a store (F1, accuracy, energy, loss) as PNG, SVG, PDF or CSV",
     ecgwb_command_export },
+  { "reproduce", "Reproduce the compression paper's Tables IV, V, VI, VIII (seed-tables)",
+    ecgwb_command_reproduce },
 };
 
 static void

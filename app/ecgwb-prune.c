@@ -107,6 +107,7 @@ ecgwb_command_prune (int argc, char **argv)
   g_autofree char *method = NULL;
   gboolean json = FALSE, structured = FALSE, class_aware = FALSE;
   gint64 seed = 1;
+  double class_aware_weight = NAN;
   GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &c->model_path, "Dense model file", "FILE" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &c->data_dir, "Database folder", "DIR" },
@@ -127,8 +128,10 @@ ecgwb_command_prune (int argc, char **argv)
       "A" },
     { "structured", 0, 0, G_OPTION_ARG_NONE, &structured, "Remove whole channels: S is then "
       "the fraction of channels per layer (CNN1D_3Class, ResNet1D_Attn)", NULL },
-    { "class-aware", 0, 0, G_OPTION_ARG_NONE, &class_aware, "Protect rare classes (see help)",
-      NULL },
+    { "class-aware", 0, 0, G_OPTION_ARG_NONE, &class_aware, "Blend the class-aware saliency "
+      "into the importance, protecting rare classes (unstructured only; see above)", NULL },
+    { "class-aware-weight", 0, 0, G_OPTION_ARG_DOUBLE, &class_aware_weight, "With "
+      "--class-aware: the saliency's share g, 0..1 (0.5)", "G" },
     { "train-records", 0, 0, G_OPTION_ARG_STRING, &c->train_records, "Fine-tuning records "
       "(DS1-train)", "LIST" },
     { "val-records", 0, 0, G_OPTION_ARG_STRING, &c->val_records, "Validation records "
@@ -157,7 +160,14 @@ ecgwb_command_prune (int argc, char **argv)
                             "run store.\n\nEnergy-aware importance: I = alpha*|w|/max|w|_layer "
                             "+ (1-alpha)*(1 - E_layer/max E); the lowest is pruned first. The "
                             "published formula adds +E/max E, which would protect the costly "
-                            "layers it means to prune; this uses 1 - E/max E.",
+                            "layers it means to prune; this uses 1 - E/max E.\n\n"
+                            "Class-aware (--class-aware): per class c, S_c = |w * dL_c/dw| with "
+                            "L_c the summed cross-entropy of the validation examples of class c "
+                            "(eval mode, never the test records); S = sum_c lambda_c S_c with "
+                            "lambda_c = (1/n_c) / sum_k (1/n_k), inverse class frequency; then "
+                            "I' = (1-g)*I/max I + g*S/max S (maxima over all surviving prunable "
+                            "weights), recomputed every step. Works with l1 and energy, not with "
+                            "--structured.",
                             entries, &argc, &argv))
     return ECGWB_EXIT_USAGE;
   if (argc != 1)
@@ -171,11 +181,16 @@ ecgwb_command_prune (int argc, char **argv)
       else
         return ecgwb_usage_error ("prune", "--method must be l1 or energy");
     }
-  if (class_aware)
+  if (class_aware && structured)
+    return ecgwb_usage_error ("prune", "--class-aware ranks single weights and cannot be "
+                              "combined with --structured");
+  if (!isnan (class_aware_weight))
     {
-      g_printerr ("ecgwb prune: --class-aware is not available in this build yet\n");
-      return ECGWB_EXIT_USAGE;
+      if (!class_aware)
+        return ecgwb_usage_error ("prune", "--class-aware-weight needs --class-aware");
+      c->class_aware_weight = class_aware_weight;
     }
+  c->class_aware = class_aware;
   c->structured = structured;
   c->seed = (guint64) seed;
   g_autoptr (GError) error = NULL;

@@ -7,11 +7,53 @@
 #include <string.h>
 
 #include "jobs/ecg-prune-job.h"
+#include "measure/ecg-energy.h"
 #include "store/ecg-run-store.h"
 
 /* Runs whose process died are marked interrupted when the store is opened here: a live run
  * (its pid alive, its heartbeat fresh) never is. */
 #define STALE_HEARTBEAT_SECONDS 120.0
+
+static void
+set_number_or_null (JsonObject *o, const char *member, double value)
+{
+  if (isfinite (value))
+    json_object_set_double_member (o, member, value);
+  else
+    json_object_set_null_member (o, member);
+}
+
+/* Adds what follows from each step's energy (DESIGN.md §7) to the steps of `runs show --json`:
+ * "co2_g_per_million" from (d) at the default 475 g/kWh, and "battery_hours" {"with_inference",
+ * "without_inference", "inference_share"} from (c) for the example wearable profile of
+ * ecg_wearable_profile_init() (`ecgwb energy` takes other figures). Null when unknown. */
+static void
+add_footprints (const EcgRun *run, JsonNode *node)
+{
+  if (node == NULL || run->steps == NULL)
+    return;
+  JsonArray *steps = json_object_get_array_member (json_node_get_object (node), "steps");
+  EcgWearableProfile profile;
+  ecg_wearable_profile_init (&profile);
+  for (guint i = 0; i < run->steps->len && i < json_array_get_length (steps); i++)
+    {
+      const EcgStepRecord *s = g_ptr_array_index (run->steps, i);
+      JsonObject *o = json_array_get_object_element (steps, i);
+      set_number_or_null (o, "co2_g_per_million",
+                          ecg_energy_co2_g_per_million (s->energy_measured_or_estimated_j,
+                                                        ECG_ENERGY_DEFAULT_GRID_G_PER_KWH));
+      JsonObject *battery = json_object_new ();
+      EcgBatteryLife life;
+      gboolean known = isfinite (s->energy_op_model_45nm_j)
+                       && ecg_energy_battery_life (&profile, s->energy_op_model_45nm_j, &life,
+                                                   NULL);
+      set_number_or_null (battery, "with_inference", known ? life.hours_with_inference : NAN);
+      set_number_or_null (battery, "without_inference",
+                          known ? life.hours_without_inference : NAN);
+      set_number_or_null (battery, "inference_share", known ? life.inference_share : NAN);
+      json_object_set_object_member (o, "battery_hours", battery);
+    }
+}
 
 int
 ecgwb_print_run (const EcgRun *run, gboolean json)
@@ -19,6 +61,7 @@ ecgwb_print_run (const EcgRun *run, gboolean json)
   if (json)
     {
       g_autoptr (JsonNode) node = ecg_run_to_json (run);
+      add_footprints (run, node);
       ecgwb_print_json (node, FALSE);
       return ECGWB_EXIT_OK;
     }
@@ -69,7 +112,12 @@ ecgwb_command_runs (int argc, char **argv)
     { NULL },
   };
   if (!ecgwb_parse_options ("runs", "list|show ID|resume ID|rename ID|notes ID|delete ID",
-                            "Lists and manages the runs of a store.", entries, &argc, &argv))
+                            "Lists and manages the runs of a store. With --json, show gives "
+                            "each step also \"co2_g_per_million\" (from the measured or "
+                            "estimated energy at 475 g/kWh) and \"battery_hours\" (with and "
+                            "without inference, from the 45 nm model, for the example wearable "
+                            "of `ecgwb energy`).",
+                            entries, &argc, &argv))
     return ECGWB_EXIT_USAGE;
   if (argc < 2 || store_path == NULL)
     return ecgwb_usage_error ("runs", "expected an action and --store DB");

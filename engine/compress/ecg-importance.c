@@ -123,3 +123,30 @@ ecg_importance_energy_aware (const EcgModel *model, const EcgSparsity *layers, d
         }
     }
 }
+
+void
+ecg_importance_blend_saliency (const EcgModel *model, const EcgSparsity *layers, double weight,
+                               const double *saliency, double *importance)
+{
+  double max_importance = 0.0, max_saliency = 0.0;
+  for (gsize l = 0; l < layers->n_layers; l++)
+    {
+      const EcgLayerSparsity *layer = &layers->layers[l];
+      for (gsize j = layer->offset; j < layer->offset + layer->n; j++)
+        if (model->masks[j] != 0.0f)
+          {
+            max_importance = MAX (max_importance, importance[j]);
+            max_saliency = MAX (max_saliency, saliency[j]);
+          }
+    }
+  for (gsize l = 0; l < layers->n_layers; l++)
+    {
+      const EcgLayerSparsity *layer = &layers->layers[l];
+      for (gsize j = layer->offset; j < layer->offset + layer->n; j++)
+        {
+          double i_term = max_importance > 0.0 ? importance[j] / max_importance : 0.0;
+          double s_term = max_saliency > 0.0 ? saliency[j] / max_saliency : 0.0;
+          importance[j] = (1.0 - weight) * i_term + weight * s_term;
+        }
+    }
+}

@@ -63,4 +63,14 @@ void ecg_importance_l1 (const EcgModel *model, const EcgSparsity *layers, double
 void ecg_importance_energy_aware (const EcgModel *model, const EcgSparsity *layers, double alpha,
                                   const double *layer_energy, double *importance);
 
+/* Class-aware blend (DESIGN.md §6, compress/ecg-saliency.h), weight g in [0, 1]:
+ *   I'_j = (1 - g) * I_j / max I + g * S_j / max S
+ * both maxima over the surviving (mask 1) prunable weights of ALL layers; a maximum of 0 makes
+ * its term 0. Global, not per layer: S (a first-order loss change) is comparable across layers,
+ * and a per-layer maximum would throw away which layer a class depends on; I / max I puts L1's
+ * raw |w| on the 0..1 scale of the energy-aware I and keeps the order of I at g = 0. Only the
+ * entries of prunable weights are rewritten. */
+void ecg_importance_blend_saliency (const EcgModel *model, const EcgSparsity *layers,
+                                    double weight, const double *saliency, double *importance);
+
 G_END_DECLS

@@ -105,6 +105,13 @@ check_options (const EcgModel *model, const EcgPrunerOptions *options, int step,
                    (int) options->method);
       return FALSE;
     }
+  if (options->saliency != NULL
+      && !(options->saliency_weight >= 0.0 && options->saliency_weight <= 1.0))
+    {
+      g_set_error (error, ECG_ERROR, ECG_ERROR_INVALID,
+                   "class-aware pruning: weight %g is outside [0, 1]", options->saliency_weight);
+      return FALSE;
+    }
   if (options->keep != ECG_PRUNER_KEEP_EVERY_UNIT && options->keep != ECG_PRUNER_KEEP_ONE_UNIT)
     {
       g_set_error (error, ECG_ERROR, ECG_ERROR_INVALID, "unknown keep rule %d",
@@ -220,6 +227,9 @@ ecg_pruner_step (EcgModel *model, const EcgPrunerOptions *options, int step, GEr
     }
   else
     ecg_importance_l1 (model, before, importance);
+  if (options->saliency != NULL)
+    ecg_importance_blend_saliency (model, before, options->saliency_weight, options->saliency,
+                                   importance);
 
   g_autoptr (GArray) candidates = g_array_sized_new (FALSE, FALSE, sizeof (Candidate),
                                                       before->n_prunable - before->masked);

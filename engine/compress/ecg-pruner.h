@@ -6,7 +6,8 @@
  *   2. the global budget is B(t) = round(sum_l n_l s_l(t)) pruned weights in total, counting
  *      the weights pruned by earlier steps (masks only grow);
  *   3. the importance of every surviving weight is computed (ecg-importance.h; for the
- *      energy-aware method E_l on the current masked model);
+ *      energy-aware method E_l on the current masked model), and with a class-aware saliency
+ *      (ecg-saliency.h) blended with it: I' = (1-g) I/max I + g S/max S;
  *   4. the B(t) - (already pruned) surviving weights of lowest importance across all layers are
  *      pruned, ties broken by |w| then by position in the parameter buffer, skipping a weight
  *      when its layer's cumulative pruned count has reached floor(c_l(t) n_l);
@@ -53,6 +54,8 @@ typedef struct
   EcgLayerEnergyFunc energy;      /* energy-aware: per-op energy of the masked model */
   gpointer energy_data;
   EcgPrunerKeep keep;             /* what survives of each layer at least */
+  const double *saliency;         /* class-aware: S per parameter (n_params), or NULL */
+  double saliency_weight;         /* class-aware: g in [0, 1] */
 } EcgPrunerOptions;
 
 typedef struct
@@ -86,7 +89,7 @@ typedef struct
 } EcgPrunerReport;
 
 /* L1, alpha 0.5, a linear schedule of 5 steps to 0.5, no energy function, every output unit
- * kept. */
+ * kept, no saliency. */
 void ecg_pruner_options_init (EcgPrunerOptions *options);
 
 /* B(t) = round(sum_l n_l s_l(t)) for `model` under `schedule` (step clamped to 0..K). */

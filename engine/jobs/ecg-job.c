@@ -19,6 +19,11 @@ typedef struct
 static void
 job_state_free (JobState *state)
 {
+  /* The last reference may be dropped on either thread. Every access of the other thread was
+   * made under the lock (see dispatch_progress), so taking it once orders them before the
+   * free for ThreadSanitizer too, which cannot see GObject's reference counting. */
+  g_mutex_lock (&state->lock);
+  g_mutex_unlock (&state->lock);
   if (state->destroy != NULL)
     state->destroy (state->job_data);
   g_main_context_unref (state->context);
@@ -34,8 +39,10 @@ dispatch_progress (gpointer data)
   g_mutex_lock (&state->lock);
   copy = state->latest;
   state->dispatch_pending = FALSE;
+  EcgJobProgressFunc progress = state->progress;
+  gpointer progress_data = state->progress_data;
   g_mutex_unlock (&state->lock);
-  state->progress (&copy, state->progress_data);
+  progress (&copy, progress_data);
   return G_SOURCE_REMOVE;
 }
 
@@ -48,12 +55,13 @@ forward_progress (const EcgJobProgress *progress, gpointer data)
     return;
   g_mutex_lock (&state->lock);
   state->latest = *progress;
-  gboolean schedule = !state->dispatch_pending;
-  state->dispatch_pending = TRUE;
-  g_mutex_unlock (&state->lock);
-  if (schedule)
+  if (!state->dispatch_pending)
     {
-      /* The source holds the task, and the task holds the state, until the dispatch. */
+      /* The source holds the task, and the task holds the state, until the dispatch. It is
+       * made under the lock that the dispatch takes, so that its making visibly precedes its
+       * freeing after the dispatch (ThreadSanitizer cannot see GMainContext's own lock). The
+       * dispatch never holds the context's lock when it takes ours: no deadlock. */
+      state->dispatch_pending = TRUE;
       GSource *source = g_idle_source_new ();
       g_source_set_callback (source, dispatch_progress, g_object_ref (state->task),
                              g_object_unref);
@@ -61,6 +69,7 @@ forward_progress (const EcgJobProgress *progress, gpointer data)
       g_source_attach (source, state->context);
       g_source_unref (source);
     }
+  g_mutex_unlock (&state->lock);
 }
 
 static void

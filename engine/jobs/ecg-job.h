@@ -23,6 +23,7 @@ typedef struct
   gsize n_batches;
   double loss;           /* running mean loss of the epoch, NaN when none */
   double fraction;       /* of the whole job, 0..1 */
+  double val_score;      /* stage "validated" (an epoch's end): its validation score; else unset */
 } EcgJobProgress;
 
 typedef void (*EcgJobProgressFunc) (const EcgJobProgress *progress, gpointer user_data);

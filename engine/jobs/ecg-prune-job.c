@@ -6,12 +6,14 @@
 #include <unistd.h>
 
 #include "compress/ecg-pruner.h"
+#include "compress/ecg-saliency.h"
 #include "compress/ecg-schedule.h"
 #include "compress/ecg-structured.h"
 #include "ecg-config.h"
 #include "ecg-error.h"
 #include "jobs/ecg-heartbeat.h"
 #include "jobs/ecg-step-measure.h"
+#include "jobs/ecg-train-job.h"
 #include "measure/ecg-cost.h"
 #include "measure/ecg-energy.h"
 #include "nn/ecg-model-file.h"
@@ -31,11 +33,13 @@ ecg_prune_config_new (void)
   c->finetune_epochs = 2;
   c->temperature = 4;
   c->kd_weight = 0.5;
+  c->class_aware_weight = 0.5;
   c->batch_size = 128;
   c->learning_rate = 3e-4;
   c->seed = 1;
   c->threads = 1;
   c->latency_repeats = 200;
+  c->energy_inferences = 200;
   return c;
 }
 
@@ -54,6 +58,7 @@ ecg_prune_config_free (EcgPruneConfig *c)
   g_free (c->test_folds);
   g_free (c->store_path);
   g_free (c->out_path);
+  g_free (c->tag);
   g_free (c);
 }
 
@@ -77,10 +82,18 @@ ecg_prune_config_validate (const EcgPruneConfig *c, GError **error)
     bad = "steps must lie in 1..100";
   else if (c->finetune_epochs < 0 || c->finetune_epochs > 1000)
     bad = "fine-tune epochs must lie in 0..1000";
+  else if (c->class_aware && c->structured)
+    bad = "class-aware pruning ranks single weights: it cannot be combined with structured "
+          "pruning";
+  else if (!(c->class_aware_weight >= 0 && c->class_aware_weight <= 1))
+    bad = "the class-aware weight must lie in 0..1";
   else if (c->kd && !(c->temperature > 0 && c->kd_weight >= 0 && c->kd_weight <= 1))
     bad = "distillation needs T > 0 and a weight in 0..1";
   else if (c->batch_size < 1 || c->threads < 1 || c->threads > 64 || !(c->learning_rate > 0))
     bad = "batch, threads and learning rate must be positive";
+  else if (c->max_train_examples < 0 || c->max_val_examples < 0 || c->max_test_examples < 0
+           || c->latency_repeats < 1 || c->energy_inferences < 1)
+    bad = "example limits must be >= 0 (0 = all), latency and energy runs >= 1";
   if (bad == NULL)
     return TRUE;
   g_set_error (error, ECG_ERROR, ECG_ERROR_INVALID, "prune: %s", bad);
@@ -109,6 +122,8 @@ ecg_prune_config_to_json (const EcgPruneConfig *c)
   json_object_set_int_member (o, "steps", c->steps);
   json_object_set_int_member (o, "finetune_epochs", c->finetune_epochs);
   json_object_set_boolean_member (o, "structured", c->structured);
+  json_object_set_boolean_member (o, "class_aware", c->class_aware);
+  json_object_set_double_member (o, "class_aware_weight", c->class_aware_weight);
   json_object_set_boolean_member (o, "kd", c->kd);
   json_object_set_double_member (o, "temperature", c->temperature);
   json_object_set_double_member (o, "kd_weight", c->kd_weight);
@@ -124,6 +139,12 @@ ecg_prune_config_to_json (const EcgPruneConfig *c)
   json_object_set_int_member (o, "threads", c->threads);
   json_object_set_int_member (o, "latency_repeats", c->latency_repeats);
   set_string_or_null (o, "out", c->out_path);
+  json_object_set_int_member (o, "max_train_examples", c->max_train_examples);
+  json_object_set_int_member (o, "max_val_examples", c->max_val_examples);
+  json_object_set_int_member (o, "max_test_examples", c->max_test_examples);
+  json_object_set_int_member (o, "energy_inferences", c->energy_inferences);
+  if (c->tag != NULL)
+    json_object_set_string_member (o, "reproduce", c->tag);
   return o;
 }
 
@@ -231,6 +252,8 @@ ecg_prune_config_from_json (JsonObject *o, GError **error)
       || !read_int_member (o, "steps", &c->steps, error)
       || !read_int_member (o, "finetune_epochs", &c->finetune_epochs, error)
       || !read_boolean_member (o, "structured", &c->structured, error)
+      || !read_boolean_member (o, "class_aware", &c->class_aware, error)
+      || !read_double_member (o, "class_aware_weight", &c->class_aware_weight, error)
       || !read_boolean_member (o, "kd", &c->kd, error)
       || !read_double_member (o, "temperature", &c->temperature, error)
       || !read_double_member (o, "kd_weight", &c->kd_weight, error)
@@ -244,7 +267,12 @@ ecg_prune_config_from_json (JsonObject *o, GError **error)
       || !read_double_member (o, "lr", &c->learning_rate, error)
       || !read_int_member (o, "threads", &c->threads, error)
       || !read_int_member (o, "latency_repeats", &c->latency_repeats, error)
-      || !read_string_member (o, "out", &c->out_path, error))
+      || !read_string_member (o, "out", &c->out_path, error)
+      || !read_int_member (o, "max_train_examples", &c->max_train_examples, error)
+      || !read_int_member (o, "max_val_examples", &c->max_val_examples, error)
+      || !read_int_member (o, "max_test_examples", &c->max_test_examples, error)
+      || !read_int_member (o, "energy_inferences", &c->energy_inferences, error)
+      || !read_string_member (o, "reproduce", &c->tag, error))
     return NULL;
   c->method = g_strcmp0 (method, "l1") == 0 ? ECG_IMPORTANCE_L1 : ECG_IMPORTANCE_ENERGY;
   if (c->store_path == NULL)
@@ -386,7 +414,21 @@ load_data (PruneContext *ctx, GCancellable *cancellable, GError **error)
     return FALSE;
   ctx->test = load_examples (ctx->dense, c->data_dir, c->test_records ? c->test_records : "DS2",
                              c->test_folds ? c->test_folds : "10", cancellable, error);
-  return ctx->test != NULL;
+  if (ctx->test == NULL)
+    return FALSE;
+  /* Subsets drawn as the train job draws them, so a model trained on N examples is fine-tuned
+   * on the same N. */
+  EcgExamples **splits[] = { &ctx->train, &ctx->val, &ctx->test };
+  const int limits[] = { c->max_train_examples, c->max_val_examples, c->max_test_examples };
+  for (int k = 0; k < 3; k++)
+    if (limits[k] > 0 && (gsize) limits[k] < (*splits[k])->n)
+      {
+        EcgExamples *subset = ecg_examples_subsample (*splits[k], (gsize) limits[k],
+                                                      ecg_train_subset_seed (c->seed, k));
+        ecg_examples_free (*splits[k]);
+        *splits[k] = subset;
+      }
+  return TRUE;
 }
 
 /* The schedule's target at step t for structured pruning (one rate for all layers). */
@@ -396,6 +438,34 @@ structured_target (const EcgSchedule *schedule, int step)
   if (step <= 0)
     return 0.0;
   return ecg_schedule_sparsity (schedule, schedule->beta, step);
+}
+
+/* The class-aware saliency of the current model (DESIGN.md §6) on the validation examples —
+ * DS1 validation by default, never the test examples. The class weights lambda_c it used go
+ * into the step's "pruning" object. */
+static gboolean
+class_saliency (PruneContext *ctx, GCancellable *cancellable, double *saliency,
+                JsonObject *step_info, GError **error)
+{
+  const EcgExamples *v = ctx->val;
+  EcgSaliencyData data = { .n = v->n, .inputs = v->inputs, .rr = v->rr, .labels = v->labels,
+                           .targets = v->targets };
+  EcgSaliencyOptions options;
+  ecg_saliency_options_init (&options);
+  options.batch_size = ctx->config->batch_size;
+  options.cancellable = cancellable;
+  int k = ctx->model->n_outputs;
+  g_autofree double *lambda = g_new0 (double, k);
+  g_autofree gsize *counts = g_new0 (gsize, k);
+  if (!ecg_saliency_class_aware (ctx->model, &data, &options, saliency, lambda, counts, error))
+    return FALSE;
+  JsonObject *weights = json_object_new ();
+  for (int c = 0; c < k; c++)
+    json_object_set_double_member (weights, ctx->dense->classes[c], lambda[c]);
+  json_object_set_object_member (step_info, "class_weights", weights);
+  json_object_set_double_member (step_info, "class_aware_weight",
+                                 ctx->config->class_aware_weight);
+  return TRUE;
 }
 
 /* Runs steps first..K, committing each. */
@@ -415,11 +485,16 @@ run_steps (PruneContext *ctx, int first, EcgJobProgressFunc progress, gpointer p
   pruner.keep = ECG_PRUNER_KEEP_ONE_UNIT;
   if (!ecg_schedule_init (&pruner.schedule, c->target_sparsity, c->beta, c->steps, error))
     return FALSE;
+  g_autofree double *saliency = c->class_aware ? g_new (double, MAX (ctx->model->n_params, 1))
+                                               : NULL;
+  pruner.saliency_weight = c->class_aware_weight;
 
   EcgStepMeasureOptions measure;
   ecg_step_measure_options_init (&measure);
   measure.threads = c->threads;
   measure.latency_repeats = c->latency_repeats;
+  measure.latency_warmup = MIN (measure.latency_warmup, c->latency_repeats);
+  measure.energy_inferences = c->energy_inferences;
   measure.bootstrap_seed = (guint32) c->seed;
 
   for (int step = first; step <= c->steps; step++)
@@ -446,6 +521,13 @@ run_steps (PruneContext *ctx, int first, EcgJobProgressFunc progress, gpointer p
       else if (step > 0)
         {
           relay (&r, "prune", 0, 0, 0, 0, NAN);
+          if (saliency != NULL)
+            {
+              /* Recomputed every step: fine-tuning has moved the weights and gradients. */
+              if (!class_saliency (ctx, cancellable, saliency, step_info, error))
+                return FALSE;
+              pruner.saliency = saliency;
+            }
           g_autoptr (EcgPrunerReport) report = ecg_pruner_step (ctx->model, &pruner, step, error);
           if (report == NULL)
             return FALSE;

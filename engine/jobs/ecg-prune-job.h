@@ -2,7 +2,9 @@
  * run store (DESIGN.md §6, §8).
  *
  * Step 0 is the dense model, measured like every other step. Step t = 1..K prunes to the
- * schedule's budget (L1 or energy-aware importance), fine-tunes F epochs with the masks
+ * schedule's budget (L1 or energy-aware importance; with class_aware, blended with the
+ * class-aware saliency of compress/ecg-saliency.h computed on the validation examples of the
+ * current model, never on the test examples), fine-tunes F epochs with the masks
  * enforced (optionally distilling from the dense teacher), measures the model on the test
  * examples, and commits the step (figures, per-class results, training-loss curve, the model
  * and its predictions) in one transaction. A run killed at any moment keeps its committed
@@ -28,6 +30,8 @@ typedef struct
   int steps;                  /* K (5) */
   int finetune_epochs;        /* F (2) */
   gboolean structured;        /* remove whole channels: target = fraction of channels per layer */
+  gboolean class_aware;       /* blend the class-aware saliency into I (unstructured only) */
+  double class_aware_weight;  /* g of I' = (1-g) I/max I + g S/max S (0.5) */
   gboolean kd;                /* distil from the dense model */
   double temperature;         /* T (4) */
   double kd_weight;           /* a (0.5) */
@@ -44,6 +48,11 @@ typedef struct
   int latency_repeats;        /* 200 */
   char *store_path;
   char *out_path;             /* the final model, or NULL */
+  int max_train_examples;     /* 0 = all; else a seeded random subset of the split, the same */
+  int max_val_examples;       /*   the train job draws for the same seed */
+  int max_test_examples;      /*   (ecg_train_subset_seed) */
+  int energy_inferences;      /* runs for the measured-or-estimated energy (200) */
+  char *tag;                  /* the config's "reproduce" member (what made the run), or NULL */
 } EcgPruneConfig;
 
 EcgPruneConfig *ecg_prune_config_new (void);

@@ -280,8 +280,10 @@ narrowed_widths (const EcgModel *model, const EcgModel *standard, int *n_widths)
   int n_standard = 0;
   g_autofree int *widths = ecg_zoo_model_widths (model, n_widths);
   g_autofree int *standard_widths = ecg_zoo_model_widths (standard, &n_standard);
+  /* No widths at all (an LSTM-only model) is the standard; memcmp must not see NULL. */
   if (*n_widths == n_standard
-      && memcmp (widths, standard_widths, (gsize) n_standard * sizeof (int)) == 0)
+      && (n_standard == 0
+          || memcmp (widths, standard_widths, (gsize) n_standard * sizeof (int)) == 0))
     return NULL;
   return g_steal_pointer (&widths);
 }

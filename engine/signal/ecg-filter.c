@@ -71,6 +71,45 @@ ecg_biquad_butterworth_highpass (EcgBiquad *section, double cutoff_hz, double fs
   return TRUE;
 }
 
+/* Cookbook notch: b = (1, -2 cos w0, 1) / a0, a = (1, -2 cos w0 / a0, (1 - alpha) / a0),
+ * a0 = 1 + alpha, alpha = sin w0 / 2q. The zeros sit on the unit circle at +-w0. */
+gboolean
+ecg_biquad_notch (EcgBiquad *section, double f0_hz, double q, double fs, GError **error)
+{
+  if (!check_cutoff (f0_hz, fs, "notch", error))
+    return FALSE;
+  if (!(q > 0.0) || !isfinite (q))
+    {
+      g_set_error (error, ECG_ERROR, ECG_ERROR_INVALID,
+                   "notch filter: quality factor %g is not positive", q);
+      return FALSE;
+    }
+  double w0 = 2.0 * G_PI * f0_hz / fs;
+  double cos_w0 = cos (w0);
+  double alpha = sin (w0) / (2.0 * q);
+  double a0 = 1.0 + alpha;
+
+  section->b0 = 1.0 / a0;
+  section->b1 = -2.0 * cos_w0 / a0;
+  section->b2 = 1.0 / a0;
+  section->a1 = -2.0 * cos_w0 / a0;
+  section->a2 = (1.0 - alpha) / a0;
+  return TRUE;
+}
+
+/* H(z) = (b0 + b1 z^-1 + b2 z^-2) / (1 + a1 z^-1 + a2 z^-2) at z = e^jw, real and imaginary
+ * parts written out (z^-k = cos kw - j sin kw). */
+double
+ecg_biquad_magnitude (const EcgBiquad *section, double f_hz, double fs)
+{
+  double w = 2.0 * G_PI * f_hz / fs;
+  double num_re = section->b0 + section->b1 * cos (w) + section->b2 * cos (2.0 * w);
+  double num_im = -section->b1 * sin (w) - section->b2 * sin (2.0 * w);
+  double den_re = 1.0 + section->a1 * cos (w) + section->a2 * cos (2.0 * w);
+  double den_im = -section->a1 * sin (w) - section->a2 * sin (2.0 * w);
+  return sqrt ((num_re * num_re + num_im * num_im) / (den_re * den_re + den_im * den_im));
+}
+
 /* Direct form II transposed, state in double; runs over `x` forward (step +1) or backward. */
 static void
 run_section (const EcgBiquad *s, double *x, gsize n, gboolean backward)
@@ -153,6 +192,37 @@ ecg_filter_bandpass (const float *in, float *out, gsize n, double fs, double low
   /* Three periods of the low cutoff: long enough for the high-pass transient to die out. */
   gsize n_pad = (gsize) ceil (3.0 * fs / low_hz);
   ecg_filter_zero_phase (sections, 2, out, n, n_pad);
+  return TRUE;
+}
+
+gboolean
+ecg_filter_notch (const float *in, float *out, gsize n, double fs, double f0_hz, double q,
+                  GError **error)
+{
+  EcgBiquad section;
+  if (!ecg_biquad_notch (&section, f0_hz, q, fs, error))
+    return FALSE;
+  if (out != in)
+    memcpy (out, in, n * sizeof (float));
+  /* The poles have radius ~ 1 - pi f0 / (q fs): the start-up ringing decays by e in
+   * q / (pi f0) seconds; five of those leave less than 1 % of it inside the padding. */
+  gsize n_pad = (gsize) ceil (5.0 * q * fs / (G_PI * f0_hz));
+  ecg_filter_zero_phase (&section, 1, out, n, n_pad);
+  return TRUE;
+}
+
+gboolean
+ecg_filter_remove_baseline (const float *in, float *out, gsize n, double fs, double cutoff_hz,
+                            GError **error)
+{
+  EcgBiquad section;
+  if (!ecg_biquad_butterworth_highpass (&section, cutoff_hz, fs, error))
+    return FALSE;
+  if (out != in)
+    memcpy (out, in, n * sizeof (float));
+  /* As for the band-pass: three periods of the cutoff for the transient to die out. */
+  gsize n_pad = (gsize) ceil (3.0 * fs / cutoff_hz);
+  ecg_filter_zero_phase (&section, 1, out, n, n_pad);
   return TRUE;
 }
 

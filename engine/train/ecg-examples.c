@@ -163,3 +163,55 @@ ecg_examples_class_counts (const EcgExamples *e, gsize *counts)
         counts[e->labels[i]]++;
     }
 }
+
+EcgExamples *
+ecg_examples_subsample (const EcgExamples *e, gsize n, guint64 seed)
+{
+  if (n == 0 || n > e->n)
+    n = e->n;
+  /* The 64-bit seed as two 32-bit words, so seeds differing only in their high half differ. */
+  guint32 words[2] = { (guint32) seed, (guint32) (seed >> 32) };
+  g_autoptr (GRand) rand = g_rand_new_with_seed_array (words, 2);
+  gsize *chosen = g_new (gsize, MAX (n, 1));
+  gsize taken = 0;
+  for (gsize i = 0; i < e->n && taken < n; i++)
+    if (n - taken == e->n - i || g_rand_double (rand) * (double) (e->n - i) < (double) (n - taken))
+      chosen[taken++] = i;
+  g_assert (taken == n);
+
+  gsize window = (gsize) e->channels * (gsize) e->length;
+  EcgExamples *s = g_new0 (EcgExamples, 1);
+  s->n = n;
+  s->channels = e->channels;
+  s->length = e->length;
+  s->n_rr = e->n_rr;
+  s->n_classes = e->n_classes;
+  s->multi_label = e->multi_label;
+  s->inputs = g_new (float, MAX (n, 1) * window);
+  if (e->rr != NULL)
+    s->rr = g_new (float, MAX (n, 1) * (gsize) e->n_rr);
+  if (e->labels != NULL)
+    s->labels = g_new (gint32, MAX (n, 1));
+  if (e->targets != NULL)
+    s->targets = g_new (float, MAX (n, 1) * (gsize) e->n_classes);
+  s->record_of = g_new (guint32, MAX (n, 1));
+  s->sample_of = g_new (gint64, MAX (n, 1));
+  s->record_names = g_strdupv (e->record_names);
+  for (gsize k = 0; k < n; k++)
+    {
+      gsize i = chosen[k];
+      memcpy (s->inputs + k * window, e->inputs + i * window, window * sizeof (float));
+      if (s->rr != NULL)
+        memcpy (s->rr + k * (gsize) e->n_rr, e->rr + i * (gsize) e->n_rr,
+                (gsize) e->n_rr * sizeof (float));
+      if (s->labels != NULL)
+        s->labels[k] = e->labels[i];
+      if (s->targets != NULL)
+        memcpy (s->targets + k * (gsize) e->n_classes, e->targets + i * (gsize) e->n_classes,
+                (gsize) e->n_classes * sizeof (float));
+      s->record_of[k] = e->record_of[i];
+      s->sample_of[k] = e->sample_of[i];
+    }
+  g_free (chosen);
+  return s;
+}

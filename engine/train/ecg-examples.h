@@ -46,6 +46,13 @@ EcgExamples *ecg_examples_new_from_arrays (gsize n, int channels, int length,
 EcgNormalisation *ecg_examples_fit_normalisation (const EcgExamples *examples);
 void ecg_examples_apply_normalisation (EcgExamples *examples, const EcgNormalisation *norm);
 
+/* A uniform random subset of `n` of `examples`, drawn with `seed` (the same seed and examples
+ * give the same subset) and kept in their original order: selection sampling (Knuth's
+ * Algorithm S), example i taken with probability (n - taken) / (N - i). n = 0 or n >= N gives a
+ * copy of all N. The subset keeps every record name, so record_of indices stay valid. Owned by
+ * the caller. */
+EcgExamples *ecg_examples_subsample (const EcgExamples *examples, gsize n, guint64 seed);
+
 /* Examples per class (single-label) or positives per class (multi-label) into counts. */
 void ecg_examples_class_counts (const EcgExamples *examples, gsize *counts);
 

@@ -35,6 +35,31 @@ ecg_train_result_clear (EcgTrainResult *result)
   memset (result, 0, sizeof *result);
 }
 
+/* ---- numerical checks ------------------------------------------------------------------ */
+
+static gboolean
+all_finite (const float *x, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (x[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether the model's eval-mode outputs for the first examples of `e` are finite: the last
+ * optimiser step of a run is seen by no batch loss, and one absurd step (weights near 1e30)
+ * leaves finite weights whose outputs overflow. */
+static gboolean
+outputs_finite (EcgModel *model, const EcgExamples *e)
+{
+  const int count = (int) MIN (e->n, (gsize) 64);
+  if (count == 0)
+    return TRUE;
+  g_autoptr (EcgModelRun) run = ecg_model_run_new (model, count, FALSE);
+  const float *logits = ecg_model_forward (model, run, e->inputs, e->rr, count);
+  return all_finite (logits, (gsize) count * (gsize) model->n_outputs);
+}
+
 /* ---- one worker's share of a batch ---------------------------------------------------- */
 
 typedef struct
@@ -408,6 +433,15 @@ ecg_train (EcgModel *model, const EcgExamples *train, const EcgExamples *val,
               ok = FALSE;
               break;
             }
+          if (!all_finite (probs, val->n * (gsize) k))
+            {
+              g_set_error (error, ECG_ERROR, ECG_ERROR_NUMERIC,
+                           "training %s: the outputs on the validation examples became NaN or "
+                           "infinite after epoch %d (try a lower learning rate)", model->arch,
+                           epoch);
+              ok = FALSE;
+              break;
+            }
           score = ecg_examples_score (val, probs);
           g_array_append_val (result->val_scores, score);
           if (isfinite (score) && score > result->best_val_score)
@@ -430,6 +464,14 @@ ecg_train (EcgModel *model, const EcgExamples *train, const EcgExamples *val,
         break;
     }
 
+  /* Without validation nothing has run the final parameters yet. */
+  if (ok && (val == NULL || val->n == 0) && !outputs_finite (model, train))
+    {
+      g_set_error (error, ECG_ERROR, ECG_ERROR_NUMERIC,
+                   "training %s: the outputs became NaN or infinite after epoch %d (try a lower "
+                   "learning rate)", model->arch, result->epochs_run);
+      ok = FALSE;
+    }
   if (!ok)
     snapshot_restore (&initial, model);
   else if (best.params != NULL)

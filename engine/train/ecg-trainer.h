@@ -69,9 +69,10 @@ void ecg_train_options_init (EcgTrainOptions *options);
 void ecg_train_result_clear (EcgTrainResult *result);
 
 /* Trains `model` in place on `train`, choosing the epoch by `val` (may be NULL: last epoch).
- * On success the model holds the best epoch's parameters. A NaN or infinite loss is
- * ECG_ERROR_NUMERIC and cancellation ECG_ERROR_CANCELLED; in both cases the model is left as
- * it was before the call. `result` must be zeroed or cleared. */
+ * On success the model holds the best epoch's parameters. A NaN or infinite loss, or NaN or
+ * infinite outputs (on the validation examples after an epoch, or without validation on the
+ * first training examples at the end), is ECG_ERROR_NUMERIC and cancellation
+ * ECG_ERROR_CANCELLED; in both cases the model is left as it was before the call. `result` must be zeroed or cleared. */
 gboolean ecg_train (EcgModel *model, const EcgExamples *train, const EcgExamples *val,
                     const EcgTrainOptions *options, EcgTrainResult *result, GError **error);
 

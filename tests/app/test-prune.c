@@ -98,6 +98,89 @@ test_prune_reaches_sparsity (gconstpointer data)
   ecg_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
+/* Adds `extra` (NULL-terminated) to a prune_argv() vector. */
+static void
+append_args (GPtrArray *argv, const char *const *extra)
+{
+  g_ptr_array_remove_index (argv, argv->len - 1); /* the NULL */
+  for (int i = 0; extra[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (extra[i]));
+  g_ptr_array_add (argv, NULL);
+}
+
+/* --class-aware end to end on the demo data, with both importance methods: the run keeps the
+ * option in its config, and after each step exactly round(n * s(t)) of the n prunable weights
+ * are zero (linear schedule: s = 0.4, 0.8). Each step also carries the CO2 and battery figures
+ * that follow from its energy. */
+static void
+test_class_aware (gconstpointer data)
+{
+  const char *method = data;
+  g_autofree char *dir = ecg_test_tmpdir_new ();
+  g_autofree char *store = g_build_filename (dir, "runs.db", NULL);
+  g_autoptr (GPtrArray) argv = prune_argv (store, 2, 0.8, method);
+  const char *extra[] = { "--class-aware", "--class-aware-weight", "0.7", NULL };
+  append_args (argv, extra);
+  g_autoptr (JsonNode) root = run_json ((char **) argv->pdata, 0);
+  JsonObject *run = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (run, "status"), ==, "finished");
+  JsonObject *config = json_object_get_object_member (run, "config");
+  g_assert_true (json_object_get_boolean_member (config, "class_aware"));
+  g_assert_cmpfloat (json_object_get_double_member (config, "class_aware_weight"), ==, 0.7);
+  g_assert_cmpstr (json_object_get_string_member (config, "method"), ==, method);
+  JsonArray *steps = json_object_get_array_member (run, "steps");
+  g_assert_cmpuint (json_array_get_length (steps), ==, 3);
+  static const gint64 target_tenths[] = { 0, 4, 8 };
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *step = json_array_get_object_element (steps, i);
+      gint64 n = json_object_get_int_member (step, "prunable_params");
+      gint64 zero = n - json_object_get_int_member (step, "nonzero_prunable_params");
+      /* round(n * s), in integers (n * 0.4 has no tie to break here). */
+      gint64 budget = (n * target_tenths[i] * 2 + 10) / 20;
+      g_assert_cmpint (zero, ==, budget);
+      g_assert_cmpfloat (json_object_get_double_member (step, "sparsity"), ==,
+                         (double) budget / (double) n);
+
+      double measured = json_object_get_double_member (
+          json_object_get_object_member (step, "energy_j"), "measured_or_estimated");
+      g_assert_cmpfloat (fabs (json_object_get_double_member (step, "co2_g_per_million")
+                               - measured * 1e6 / 3.6e6 * 475), <=, 1e-12 * measured * 475);
+      JsonObject *battery = json_object_get_object_member (step, "battery_hours");
+      /* The default wearable: 225 mAh x 3.6 x 3.0 V at 1 mW = 675 h. */
+      g_assert_cmpfloat (json_object_get_double_member (battery, "without_inference"), ==, 675);
+      g_assert_cmpfloat (json_object_get_double_member (battery, "with_inference"), <, 675);
+    }
+  ecg_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
+/* --class-aware ranks single weights: with --structured it is a usage error, and so is its
+ * weight without it; nothing is created. */
+static void
+test_class_aware_usage (void)
+{
+  g_autofree char *dir = ecg_test_tmpdir_new ();
+  g_autofree char *store = g_build_filename (dir, "runs.db", NULL);
+  const char *structured[] = { "--class-aware", "--structured", NULL };
+  const char *weight_only[] = { "--class-aware-weight", "0.3", NULL };
+  const char *bad_weight[] = { "--class-aware", "--class-aware-weight", "1.5", NULL };
+  const char *const *cases[] = { structured, weight_only, bad_weight };
+  const char *words[] = { "--structured", "--class-aware", "class-aware weight" };
+  for (gsize k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autoptr (GPtrArray) argv = prune_argv (store, 2, 0.5, "energy");
+      append_args (argv, cases[k]);
+      g_autofree char *err = NULL;
+      int status = 0;
+      g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                    NULL, &err, &status, NULL);
+      g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+      g_assert_nonnull (strstr (err, words[k]));
+      g_assert_false (g_file_test (store, G_FILE_TEST_EXISTS));
+    }
+  ecg_test_tmpdir_free (g_steal_pointer (&dir));
+}
+
 static int
 count_steps (const char *store, gint64 run, char **status_out)
 {
@@ -220,6 +303,9 @@ main (int argc, char **argv)
   g_test_add_data_func ("/cli/prune/reaches-sparsity-l1", "l1", test_prune_reaches_sparsity);
   g_test_add_func ("/cli/prune/killed-run-resumes", test_killed_run_resumes);
   g_test_add_func ("/cli/prune/bad-settings", test_bad_settings);
+  g_test_add_data_func ("/cli/prune/class-aware-energy", "energy", test_class_aware);
+  g_test_add_data_func ("/cli/prune/class-aware-l1", "l1", test_class_aware);
+  g_test_add_func ("/cli/prune/class-aware-usage", test_class_aware_usage);
   g_test_add_func ("/cli/sensitivity/demo", test_sensitivity_demo);
   return g_test_run ();
 }

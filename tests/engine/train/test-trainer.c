@@ -147,6 +147,36 @@ test_nan_loss_fails_cleanly (void)
   ecg_train_result_clear (&result);
 }
 
+/* One batch per epoch: no later batch loss sees the last step, whose weights near 3e38 make
+ * the outputs overflow. With validation the epoch's validation outputs show it, without it
+ * the final check on the training examples; either way the model is left as it was. */
+static void
+test_last_step_divergence_fails_cleanly (void)
+{
+  g_autoptr (EcgExamples) train = make_bumps (64, 1);
+  g_autoptr (EcgExamples) val = make_bumps (20, 2);
+  for (int with_val = 0; with_val <= 1; with_val++)
+    {
+      g_autoptr (EcgModel) m = ecg_zoo_build ("CardiacCNN_Distilled", FALSE, 3, NULL);
+      g_autoptr (EcgModel) original = ecg_model_copy (m);
+      EcgTrainOptions o;
+      quick_options (&o);
+      o.epochs = 1;
+      o.batch_size = 64;
+      o.learning_rate = 3e38f;
+      EcgTrainResult result = { 0 };
+      g_autoptr (GError) error = NULL;
+      g_assert_false (ecg_train (m, train, with_val ? val : NULL, &o, &result, &error));
+      g_assert_error (error, ECG_ERROR, ECG_ERROR_NUMERIC);
+      g_assert_nonnull (strstr (error->message, with_val ? "the outputs on the validation "
+                                                           "examples became"
+                                                         : "the outputs became"));
+      g_assert_cmpmem (m->params, m->n_params * sizeof (float), original->params,
+                       m->n_params * sizeof (float));
+      ecg_train_result_clear (&result);
+    }
+}
+
 static void
 cancel_at_second_batch (const EcgTrainProgress *p, gpointer data)
 {
@@ -215,6 +245,8 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/train/trainer/self-distillation-is-still",
                    test_self_distillation_is_still);
   g_test_add_func ("/engine/train/trainer/nan-loss-fails-cleanly", test_nan_loss_fails_cleanly);
+  g_test_add_func ("/engine/train/trainer/last-step-divergence-fails-cleanly",
+                   test_last_step_divergence_fails_cleanly);
   g_test_add_func ("/engine/train/trainer/cancel-restores", test_cancel_restores);
   g_test_add_func ("/engine/train/trainer/masks-hold", test_masks_hold);
   g_test_add_func ("/engine/train/trainer/shape-mismatch", test_shape_mismatch);

@@ -2,8 +2,10 @@
 #include "ecg-application.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
 #include <string.h>
 
+#include "ecg-about.h"
 #include "ecg-config.h"
 #include "ecg-window.h"
 
@@ -15,6 +17,17 @@ struct _EcgApplication
 };
 
 G_DEFINE_FINAL_TYPE (EcgApplication, ecg_application, GTK_TYPE_APPLICATION)
+
+void
+ecg_application_init_i18n (void)
+{
+  setlocale (LC_ALL, "");
+  const char *localedir = g_getenv ("ECG_WORKBENCH_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE,
+                  localedir != NULL && localedir[0] != '\0' ? localedir : ECG_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
 
 GFile *
 ecg_application_get_demo_folder (void)
@@ -113,14 +126,7 @@ about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   EcgApplication *self = ECG_APPLICATION (user_data);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  gtk_show_about_dialog (window,
-                         "program-name", _("ECG Workbench"),
-                         "logo-icon-name", ECG_APP_ID,
-                         "version", ECG_VERSION " (" ECG_GIT_HASH ")",
-                         "comments", _("Energy-aware compression of ECG arrhythmia classifiers.\n"
-                                       "Research use only — not a medical device."),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         NULL);
+  gtk_window_present (GTK_WINDOW (ecg_about_dialog_new (window)));
 }
 
 static void

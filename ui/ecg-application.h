@@ -14,6 +14,13 @@ G_DECLARE_FINAL_TYPE (EcgApplication, ecg_application, ECG, APPLICATION, GtkAppl
 
 EcgApplication *ecg_application_new (void);
 
+/* Sets up gettext before any string is translated: the locale from the environment, and the
+ * "ecg-workbench" catalogue in UTF-8 as the default domain, which _() and the GtkBuilder
+ * templates (they have no domain of their own) translate through. The catalogue comes from
+ * $ECG_WORKBENCH_LOCALEDIR when set (`meson devenv` and the tests point it at the build tree's
+ * po/), otherwise from the installed localedir. Call it first in main(). */
+void ecg_application_init_i18n (void);
+
 /* The demo records: data/demo of the source tree when it exists (running uninstalled),
  * otherwise the installed $datadir/ecg-workbench/demo. Returns an owned GFile. */
 GFile *ecg_application_get_demo_folder (void);

@@ -13,6 +13,7 @@
 
 #include "ecg-application.h"
 #include "ecg-error.h"
+#include "jobs/ecg-quantise-job.h"
 #include "store/ecg-run-store.h"
 
 #define DEMO_TRAIN_RECORDS "demo1,demo3"
@@ -38,6 +39,7 @@ struct _EcgCompressionPanel
   gboolean job_ended;           /* the next read is the final one: then notify */
   char *end_summary;            /* "finished" / "cancelled" / error text for the notification */
   gboolean end_ok;
+  gint64 quantise_run_id;         /* the INT8 comparison of the last job, 0 = none */
 
   /* Template children */
   GtkWidget *settings_box;
@@ -51,6 +53,9 @@ struct _EcgCompressionPanel
   GtkDropDown *method_dropdown;
   GtkScale *alpha_scale;
   GtkSwitch *structured_switch;
+  GtkSwitch *class_aware_switch;
+  GtkScale *class_aware_scale;
+  GtkSwitch *int8_switch;
   GtkScale *sparsity_scale;
   GtkScale *beta_scale;
   GtkSpinButton *steps_spin;
@@ -66,6 +71,7 @@ struct _EcgCompressionPanel
   GtkSpinButton *threads_spin;
   GtkProgressBar *progress_bar;
   GtkLabel *status_label;
+  GtkLabel *int8_label;
   GtkInfoBar *info_bar;
   GtkLabel *info_label;
   EcgProgressChart *chart;
@@ -102,11 +108,14 @@ struct _PanelJob
   EcgPruneConfig *config; /* a new run; NULL for a resume */
   char *store_path;
   int resume_threads;
+  gboolean int8;          /* quantise the final model after the last step */
   EcgJobProgressFunc progress; /* ecg_job_run_async's relay into the main context */
   gpointer progress_data;
   /* Written by the worker (ecg_prune_job_run sets it once the run exists); read by the main
    * thread only after the job has ended (the GTask orders the two). */
   gint64 run_id;
+  gboolean pruned;          /* the pruning part ended well (the INT8 part may follow) */
+  JsonObject *int8_summary; /* ecg_quantise_job_run's summary, or NULL */
   /* run_id as the main thread may read it while the job runs. */
   GMutex lock;
   gint64 published_run_id;
@@ -130,6 +139,7 @@ panel_job_free (gpointer data)
 {
   PanelJob *job = data;
   g_clear_pointer (&job->config, ecg_prune_config_free);
+  g_clear_pointer (&job->int8_summary, json_object_unref);
   g_free (job->store_path);
   g_mutex_clear (&job->lock);
   g_weak_ref_clear (&job->panel);
@@ -146,6 +156,92 @@ panel_job_relay_progress (const EcgJobProgress *progress, gpointer data)
   job->published_run_id = job->run_id;
   g_mutex_unlock (&job->lock);
   job->progress (progress, job->progress_data);
+}
+
+/* Worker thread: the quantise job's reports under the one stage "int8", so that the main thread
+ * tells them from the pruning steps (their step numbers restart at 0). */
+static void
+panel_job_relay_int8_progress (const EcgJobProgress *progress, gpointer data)
+{
+  PanelJob *job = data;
+  EcgJobProgress copy = *progress;
+  copy.stage = "int8";
+  job->progress (&copy, job->progress_data);
+}
+
+/* A string member of the run's config, or NULL when absent, null or not a string. */
+static const char *
+config_string (JsonObject *config, const char *member)
+{
+  JsonNode *node = json_object_get_member (config, member);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* Worker thread: the final step's model of the run goes to
+ * <store folder>/models/prune-run-<id>-step-<K>.ecgm, and the quantise job turns it into
+ * prune-run-<id>-int8.ecgm, comparing the two on the run's test records (its calibration uses
+ * the run's validation records, like the pruning's own choices) as a quantise run of the same
+ * store. */
+static gboolean
+panel_job_quantise (PanelJob *job, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (EcgRunStore) store = ecg_run_store_open (job->store_path, FALSE, error);
+  if (store == NULL)
+    return FALSE;
+  g_autoptr (EcgRun) run = ecg_run_store_get_run (store, job->run_id, error);
+  int last_step = -1;
+  if (run == NULL || !ecg_run_store_get_last_step (store, job->run_id, &last_step, error))
+    return FALSE;
+  g_autoptr (GBytes) model = ecg_run_store_load_model (store, job->run_id, last_step, error);
+  if (model == NULL)
+    return FALSE;
+  /* The quantise job opens the store itself. */
+  g_clear_pointer (&store, ecg_run_store_close);
+
+  g_autofree char *store_folder = g_path_get_dirname (job->store_path);
+  g_autofree char *folder = g_build_filename (store_folder, "models", NULL);
+  if (g_mkdir_with_parents (folder, 0755) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, ECG_ERROR, ECG_ERROR_IO, "%s: cannot create the folder: %s", folder,
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
+  g_autofree char *fp32_name = g_strdup_printf ("prune-run-%lld-step-%d.ecgm",
+                                                (long long) job->run_id, last_step);
+  g_autofree char *int8_name = g_strdup_printf ("prune-run-%lld-int8.ecgm",
+                                                (long long) job->run_id);
+  g_autoptr (EcgQuantiseConfig) q = ecg_quantise_config_new ();
+  q->model_path = g_build_filename (folder, fp32_name, NULL);
+  q->out_path = g_build_filename (folder, int8_name, NULL);
+  gsize size = 0;
+  const char *bytes = g_bytes_get_data (model, &size);
+  if (!g_file_set_contents (q->model_path, bytes, (gssize) size, error))
+    return FALSE;
+
+  JsonObject *config = run->config;
+  q->data_dir = g_strdup (config_string (config, "data"));
+  q->calibration_records = g_strdup (config_string (config, "val_records"));
+  q->test_records = g_strdup (config_string (config, "test_records"));
+  q->calibration_folds = g_strdup (config_string (config, "val_folds"));
+  q->test_folds = g_strdup (config_string (config, "test_folds"));
+  q->store_path = g_strdup (job->store_path);
+  if (json_object_has_member (config, "threads"))
+    q->threads = MAX (1, (int) json_object_get_int_member (config, "threads"));
+  if (json_object_has_member (config, "latency_repeats"))
+    q->latency_repeats = MAX (1, (int) json_object_get_int_member (config, "latency_repeats"));
+  if (q->data_dir == NULL)
+    {
+      g_set_error (error, ECG_ERROR, ECG_ERROR_INVALID,
+                   "%s: run %lld has no data folder in its settings", job->store_path,
+                   (long long) job->run_id);
+      return FALSE;
+    }
+  return ecg_quantise_job_run (q, &job->int8_summary, panel_job_relay_int8_progress, job,
+                               cancellable, error);
 }
 
 /* Worker thread: the EcgJobFunc. */
@@ -166,11 +262,22 @@ panel_job_run (gpointer job_data, EcgJobProgressFunc progress, gpointer progress
                    g_strerror (saved_errno));
       return FALSE;
     }
-  if (job->config != NULL)
-    return ecg_prune_job_run (job->config, &job->run_id, panel_job_relay_progress, job,
-                              cancellable, error);
-  return ecg_prune_job_resume (job->store_path, job->run_id, job->resume_threads,
-                               panel_job_relay_progress, job, cancellable, error);
+  gboolean ok = job->config != NULL
+                  ? ecg_prune_job_run (job->config, &job->run_id, panel_job_relay_progress, job,
+                                       cancellable, error)
+                  : ecg_prune_job_resume (job->store_path, job->run_id, job->resume_threads,
+                                          panel_job_relay_progress, job, cancellable, error);
+  if (!ok)
+    return FALSE;
+  job->pruned = TRUE;
+  if (!job->int8)
+    return TRUE;
+  if (!panel_job_quantise (job, cancellable, error))
+    {
+      g_prefix_error (error, "INT8: ");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- reading a run back from the store ----------------------------------------------------- */
@@ -393,6 +500,9 @@ ecg_compression_panel_build_config (EcgCompressionPanel *self, GError **error)
   config->steps = gtk_spin_button_get_value_as_int (self->steps_spin);
   config->finetune_epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
   config->structured = gtk_switch_get_active (self->structured_switch);
+  /* The class-aware saliency is per weight: it has no meaning for whole channels. */
+  config->class_aware = gtk_switch_get_active (self->class_aware_switch) && !config->structured;
+  config->class_aware_weight = gtk_range_get_value (GTK_RANGE (self->class_aware_scale));
   config->kd = gtk_switch_get_active (self->kd_switch);
   config->temperature = gtk_spin_button_get_value (self->temperature_spin);
   config->kd_weight = gtk_range_get_value (GTK_RANGE (self->kd_weight_scale));
@@ -411,6 +521,135 @@ ecg_compression_panel_build_config (EcgCompressionPanel *self, GError **error)
   if (!ecg_prune_config_validate (config, error))
     return NULL;
   return g_steal_pointer (&config);
+}
+
+/* Members of a run's config JSON that have the expected type (anything else is left alone). */
+static gboolean
+json_number (JsonObject *o, const char *member, double *value)
+{
+  JsonNode *node = json_object_get_member (o, member);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  GType type = json_node_get_value_type (node);
+  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
+    return FALSE;
+  *value = json_node_get_double (node);
+  return TRUE;
+}
+
+static gboolean
+json_boolean (JsonObject *o, const char *member, gboolean *value)
+{
+  JsonNode *node = json_object_get_member (o, member);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+  *value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static void
+load_spin (GtkSpinButton *spin, JsonObject *o, const char *member)
+{
+  double value;
+  if (json_number (o, member, &value))
+    gtk_spin_button_set_value (spin, value);
+}
+
+static void
+load_range (GtkScale *scale, JsonObject *o, const char *member, double factor)
+{
+  double value;
+  if (json_number (o, member, &value))
+    gtk_range_set_value (GTK_RANGE (scale), factor * value);
+}
+
+static void
+load_switch (GtkSwitch *widget, JsonObject *o, const char *member)
+{
+  gboolean value;
+  if (json_boolean (o, member, &value))
+    gtk_switch_set_active (widget, value);
+}
+
+static void
+load_records (GtkEntry *entry, JsonObject *o, const char *member)
+{
+  if (!json_object_has_member (o, member))
+    return;
+  const char *text = config_string (o, member);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text != NULL ? text : "");
+}
+
+void
+ecg_compression_panel_load_settings (EcgCompressionPanel *self, JsonObject *config)
+{
+  g_return_if_fail (ECG_IS_COMPRESSION_PANEL (self));
+  g_return_if_fail (config != NULL);
+  if (self->job != NULL)
+    return;
+
+  const char *model = config_string (config, "model");
+  if (model != NULL)
+    ecg_compression_panel_set_model_path (self, model);
+  /* The folder first: choosing it refills the record lists, which the run's own then replace. */
+  const char *data = config_string (config, "data");
+  if (data != NULL)
+    ecg_compression_panel_set_data_dir (self, data);
+  load_records (self->train_entry, config, "train_records");
+  load_records (self->val_entry, config, "val_records");
+  load_records (self->test_entry, config, "test_records");
+
+  const char *method = config_string (config, "method");
+  if (method != NULL)
+    gtk_drop_down_set_selected (self->method_dropdown, g_str_equal (method, "l1") ? 1 : 0);
+  load_range (self->alpha_scale, config, "alpha", 1.0);
+  load_range (self->beta_scale, config, "beta", 1.0);
+  load_range (self->sparsity_scale, config, "target_sparsity", 100.0);
+  load_spin (self->steps_spin, config, "steps");
+  load_spin (self->epochs_spin, config, "finetune_epochs");
+  load_switch (self->structured_switch, config, "structured");
+  load_switch (self->class_aware_switch, config, "class_aware");
+  load_range (self->class_aware_scale, config, "class_aware_weight", 1.0);
+  load_switch (self->kd_switch, config, "kd");
+  load_spin (self->temperature_spin, config, "temperature");
+  load_range (self->kd_weight_scale, config, "kd_weight", 1.0);
+  load_spin (self->seed_spin, config, "seed");
+  load_spin (self->batch_spin, config, "batch");
+  load_spin (self->lr_spin, config, "lr");
+  load_spin (self->latency_spin, config, "latency_repeats");
+  load_spin (self->threads_spin, config, "threads");
+  hide_error (self);
+}
+
+void
+ecg_compression_panel_set_int8 (EcgCompressionPanel *self, gboolean int8)
+{
+  g_return_if_fail (ECG_IS_COMPRESSION_PANEL (self));
+  gtk_switch_set_active (self->int8_switch, int8);
+}
+
+gboolean
+ecg_compression_panel_get_int8 (EcgCompressionPanel *self)
+{
+  g_return_val_if_fail (ECG_IS_COMPRESSION_PANEL (self), FALSE);
+  return gtk_switch_get_active (self->int8_switch);
+}
+
+gint64
+ecg_compression_panel_get_quantise_run_id (EcgCompressionPanel *self)
+{
+  g_return_val_if_fail (ECG_IS_COMPRESSION_PANEL (self), 0);
+  return self->quantise_run_id;
+}
+
+const char *
+ecg_compression_panel_get_int8_figures (EcgCompressionPanel *self)
+{
+  g_return_val_if_fail (ECG_IS_COMPRESSION_PANEL (self), NULL);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->int8_label)))
+    return NULL;
+  return gtk_label_get_text (self->int8_label);
 }
 
 static void
@@ -437,6 +676,9 @@ set_defaults (EcgCompressionPanel *self)
   gtk_spin_button_set_value (self->steps_spin, defaults->steps);
   gtk_spin_button_set_value (self->epochs_spin, defaults->finetune_epochs);
   gtk_switch_set_active (self->structured_switch, defaults->structured);
+  gtk_switch_set_active (self->class_aware_switch, defaults->class_aware);
+  gtk_range_set_value (GTK_RANGE (self->class_aware_scale), defaults->class_aware_weight);
+  gtk_switch_set_active (self->int8_switch, FALSE);
   gtk_switch_set_active (self->kd_switch, defaults->kd);
   gtk_spin_button_set_value (self->temperature_spin, defaults->temperature);
   gtk_range_set_value (GTK_RANGE (self->kd_weight_scale), defaults->kd_weight);
@@ -453,6 +695,16 @@ on_method_changed (GtkDropDown *dropdown, GParamSpec *pspec, EcgCompressionPanel
 {
   gtk_widget_set_sensitive (GTK_WIDGET (self->alpha_scale),
                             gtk_drop_down_get_selected (dropdown) == 0);
+}
+
+/* Class-aware pruning is unstructured only, and g only matters when it is on. */
+static void
+on_class_aware_changed (GtkSwitch *widget, GParamSpec *pspec, EcgCompressionPanel *self)
+{
+  gboolean structured = gtk_switch_get_active (self->structured_switch);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->class_aware_switch), !structured);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->class_aware_scale),
+                            !structured && gtk_switch_get_active (self->class_aware_switch));
 }
 
 /* Before any job the chart's axes follow K and F. */
@@ -602,6 +854,21 @@ on_job_progress (const EcgJobProgress *progress, gpointer data)
   if (run_id > 0)
     set_run_id (self, run_id);
 
+  /* The INT8 part after the last step: its own bar, no step of the pruning run. */
+  if (g_strcmp0 (progress->stage, "int8") == 0)
+    {
+      double fraction = CLAMP (progress->fraction, 0.0, 1.0);
+      gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+      g_autofree char *int8_text = g_strdup_printf (_("INT8 · %.0f %%"), 100.0 * fraction);
+      gtk_progress_bar_set_text (self->progress_bar, int8_text);
+      g_autofree char *int8_status
+        = g_strdup_printf (_("Run #%lld: quantising the final model to INT8 and comparing it "
+                             "with fp32"),
+                           (long long) self->run_id);
+      gtk_label_set_text (self->status_label, int8_status);
+      return;
+    }
+
   gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (progress->fraction, 0.0, 1.0));
   g_autofree char *bar_text
     = g_strdup_printf (_("Step %d of %d · %.0f %%"), progress->step, progress->n_steps,
@@ -649,6 +916,39 @@ on_job_progress (const EcgJobProgress *progress, gpointer data)
     }
 }
 
+/* The fp32 and INT8 figures of the quantise job's summary, under the progress bar. */
+static void
+show_int8_figures (EcgCompressionPanel *self, JsonObject *summary)
+{
+  JsonNode *run = json_object_get_member (summary, "run");
+  self->quantise_run_id = run != NULL && JSON_NODE_HOLDS_VALUE (run) ? json_node_get_int (run)
+                                                                      : 0;
+  g_autofree char *text = NULL;
+  if (json_object_has_member (summary, "fp32") && json_object_has_member (summary, "int8"))
+    {
+      JsonObject *f = json_object_get_object_member (summary, "fp32");
+      JsonObject *q = json_object_get_object_member (summary, "int8");
+      g_autofree char *fp32_line
+        = g_strdup_printf (_("fp32: macro-F1 %.3f, latency %.3f ms"),
+                           json_object_get_double_member (f, "macro_f1"),
+                           json_object_get_double_member (f, "latency_ms"));
+      g_autofree char *int8_line
+        = g_strdup_printf (_("INT8: macro-F1 %.3f, latency %.3f ms"),
+                           json_object_get_double_member (q, "macro_f1"),
+                           json_object_get_double_member (q, "latency_ms"));
+      g_autofree char *heading
+        = g_strdup_printf (_("INT8 comparison (quantise run #%lld):"),
+                           (long long) self->quantise_run_id);
+      text = g_strjoin ("\n", heading, fp32_line, int8_line, NULL);
+    }
+  else
+    text = g_strdup_printf (_("INT8 model written to %s; there were no test records to compare "
+                              "it on."),
+                            json_object_get_string_member (summary, "out"));
+  gtk_label_set_text (self->int8_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->int8_label), TRUE);
+}
+
 static void
 on_job_done (GObject *source_object, GAsyncResult *result, gpointer data)
 {
@@ -674,11 +974,27 @@ on_job_done (GObject *source_object, GAsyncResult *result, gpointer data)
                                          || g_error_matches (error, G_IO_ERROR,
                                                              G_IO_ERROR_CANCELLED));
   g_autofree char *status = NULL;
+  if (ok && job->int8_summary != NULL)
+    show_int8_figures (self, job->int8_summary);
   if (ok)
     {
       gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
       gtk_progress_bar_set_text (self->progress_bar, _("Finished"));
       status = g_strdup_printf (_("Run #%lld finished: every step is in the store."),
+                                (long long) self->run_id);
+    }
+  else if (job->pruned)
+    {
+      /* The pruning run is complete; only its INT8 comparison did not come about. */
+      gtk_progress_bar_set_text (self->progress_bar, cancelled ? _("Cancelled") : _("Failed"));
+      if (!cancelled)
+        {
+          g_autofree char *text = g_strdup_printf (_("The INT8 quantisation failed: %s"),
+                                                   error->message);
+          show_error (self, text);
+        }
+      status = g_strdup_printf (_("Run #%lld finished: every step is in the store; the INT8 "
+                                  "comparison was not made."),
                                 (long long) self->run_id);
     }
   else if (cancelled)
@@ -701,10 +1017,12 @@ on_job_done (GObject *source_object, GAsyncResult *result, gpointer data)
 
   /* The last read brings the final steps to the chart, then the notification goes out. */
   self->job_ended = TRUE;
-  self->end_ok = ok;
+  self->end_ok = ok || job->pruned;
   g_free (self->end_summary);
   self->end_summary = g_strdup (ok ? NULL : cancelled ? _("Cancelled.") : error->message);
   read_run (self);
+  if (self->quantise_run_id > 0)
+    g_signal_emit (self, signals[RUN_CHANGED], 0, self->quantise_run_id);
 }
 
 static void
@@ -718,6 +1036,9 @@ start_job (EcgCompressionPanel *self, PanelJob *job, int n_steps, int epochs_per
   g_clear_object (&self->read_cancellable);
   self->job_ended = FALSE;
   self->shown_step = -1;
+  self->quantise_run_id = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->int8_label), FALSE);
+  job->int8 = gtk_switch_get_active (self->int8_switch);
   self->job = job;
   self->job_cancellable = g_cancellable_new ();
   set_run_id (self, job->config == NULL ? job->run_id : 0);
@@ -998,6 +1319,9 @@ ecg_compression_panel_class_init (EcgCompressionPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, method_dropdown);
   gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, alpha_scale);
   gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, structured_switch);
+  gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, class_aware_switch);
+  gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, class_aware_scale);
+  gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, int8_switch);
   gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, sparsity_scale);
   gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, beta_scale);
   gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, steps_spin);
@@ -1013,15 +1337,20 @@ ecg_compression_panel_class_init (EcgCompressionPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, threads_spin);
   gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, status_label);
+  gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, int8_label);
   gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, info_bar);
   gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, info_label);
   gtk_widget_class_bind_template_child (widget_class, EcgCompressionPanel, chart);
   gtk_widget_class_bind_template_callback (widget_class, on_info_bar_response);
   /* The help popovers and their texts need no field, but are reachable by name
    * (gtk_widget_get_template_child) for tests and tools. */
-  static const char *const helps[] = { "model", "data", "train", "val", "test", "method",
-                                       "alpha", "structured", "sparsity", "beta", "steps",
-                                       "epochs", "kd", "temperature", "kd_weight", "store" };
+  static const char *const helps[] = { "model",       "data",        "train",
+                                       "val",         "test",        "method",
+                                       "alpha",       "structured",  "class_aware",
+                                       "class_aware_weight", "sparsity", "beta",
+                                       "steps",       "epochs",      "kd",
+                                       "temperature", "kd_weight",   "store",
+                                       "int8" };
   for (gsize i = 0; i < G_N_ELEMENTS (helps); i++)
     {
       g_autofree char *popover = g_strconcat (helps[i], "_help", NULL);
@@ -1058,10 +1387,15 @@ ecg_compression_panel_init (EcgCompressionPanel *self)
   g_signal_connect (self->method_dropdown, "notify::selected", G_CALLBACK (on_method_changed),
                     self);
   g_signal_connect (self->store_entry, "notify::text", G_CALLBACK (on_store_text_changed), self);
+  g_signal_connect (self->structured_switch, "notify::active",
+                    G_CALLBACK (on_class_aware_changed), self);
+  g_signal_connect (self->class_aware_switch, "notify::active",
+                    G_CALLBACK (on_class_aware_changed), self);
   g_signal_connect (self->steps_spin, "value-changed", G_CALLBACK (on_schedule_changed), self);
   g_signal_connect (self->epochs_spin, "value-changed", G_CALLBACK (on_schedule_changed), self);
 
   set_defaults (self);
+  on_class_aware_changed (self->class_aware_switch, NULL, self);
   set_running (self, FALSE);
   on_schedule_changed (self->steps_spin, self);
 }

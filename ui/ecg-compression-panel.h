@@ -1,7 +1,9 @@
 /* ecg-compression-panel.h — the Compress page: the settings of an iterative pruning run (model,
  * data, method, alpha, beta, target sparsity, K, fine-tuning, distillation, structured, run
  * store), each with a help popover, and the job itself: Run, Cancel, a progress bar and the
- * live chart (EcgProgressChart) of the training loss and the per-step macro-F1 and energy.
+ * live chart (EcgProgressChart) of the training loss and the per-step macro-F1 and energy;
+ * class-aware pruning with its weight g, and an optional INT8 quantisation of the final model
+ * with its fp32-vs-INT8 figures.
  *
  * The job runs ecg_prune_job_run() (or ecg_prune_job_resume()) through ecg_job_run_async(): all
  * model, data and store I/O of the job happens in its worker thread; the per-step figures are
@@ -49,6 +51,25 @@ const char *ecg_compression_panel_get_store_path (EcgCompressionPanel *self);
  * chart and cancel as a new job. Ignored while a job runs. */
 void ecg_compression_panel_resume_run (EcgCompressionPanel *self, const char *store_path,
                                        gint64 run_id);
+
+/* Loads the settings of a run's config JSON (as ecg_prune_config_to_json() writes it: "model",
+ * "data", the record lists, "method", "alpha", "beta", "target_sparsity", "steps",
+ * "finetune_epochs", "structured", "class_aware", "class_aware_weight", "kd", "temperature",
+ * "kd_weight", "seed", "batch", "lr", "latency_repeats", "threads") into the widgets, for a
+ * re-run. Members that are absent or of another type leave their widget as it is; the run
+ * store stays the panel's own. Ignored while a job runs. */
+void ecg_compression_panel_load_settings (EcgCompressionPanel *self, JsonObject *config);
+
+/* The INT8 switch: after the pruning job's last step, the same worker quantises the final
+ * model (ecg_quantise_job_run) on the run's validation records, compares fp32 and INT8 on its
+ * test records and records the comparison as a quantise run of the same store. */
+void ecg_compression_panel_set_int8 (EcgCompressionPanel *self, gboolean int8);
+gboolean ecg_compression_panel_get_int8 (EcgCompressionPanel *self);
+/* The quantise run of the last job with INT8 on (0 = none). */
+gint64 ecg_compression_panel_get_quantise_run_id (EcgCompressionPanel *self);
+/* The fp32-vs-INT8 figures shown under the progress bar, or NULL when none are shown. Owned
+ * by the panel. */
+const char *ecg_compression_panel_get_int8_figures (EcgCompressionPanel *self);
 
 /* TRUE while a job runs ("running"). */
 gboolean ecg_compression_panel_get_running (EcgCompressionPanel *self);

@@ -2,7 +2,8 @@
  *
  * The list is a GListStore of EcgRunItem behind the column view's sorter and a multi-selection.
  * A refresh reads every run with its steps in a worker thread and replaces the items, keeping
- * the selection by run id; rename and delete are worker-thread edits followed by a refresh. */
+ * the selection by run id; rename, notes and delete are worker-thread edits followed by a
+ * refresh. Re-run and compare settings only read the runs already loaded. */
 #include "ecg-runs-view.h"
 
 #include <glib/gi18n.h>
@@ -29,7 +30,15 @@ struct _EcgRunsView
 
   /* Template children */
   GtkButton *resume_button;
+  GtkButton *rerun_button;
   GtkMenuButton *rename_button;
+  GtkMenuButton *notes_button;
+  GtkPopover *notes_popover;
+  GtkTextView *notes_view;
+  GtkMenuButton *compare_button;
+  GtkPopover *compare_popover;
+  GtkLabel *compare_label;
+  GtkGrid *compare_grid;
   GtkPopover *rename_popover;
   GtkEntry *rename_entry;
   GtkSpinner *spinner;
@@ -71,6 +80,7 @@ static GParamSpec *properties[N_PROPS];
 enum
 {
   RESUME_RUN,
+  RERUN_RUN,
   N_SIGNALS
 };
 
@@ -144,15 +154,24 @@ update_actions (EcgRunsView *self)
       any_running = TRUE;
   gboolean one = items->len == 1;
   gboolean resumable = one && !self->busy && ecg_run_item_can_resume (g_ptr_array_index (items, 0));
+  gboolean rerunnable
+    = one && !self->busy
+      && ecg_run_item_get_run (g_ptr_array_index (items, 0))->kind == ECG_RUN_KIND_PRUNE;
 
   GtkWidget *widget = GTK_WIDGET (self);
   gtk_widget_action_set_enabled (widget, "runs.refresh", self->store_path != NULL);
   gtk_widget_action_set_enabled (widget, "runs.resume", resumable);
   gtk_widget_action_set_enabled (widget, "runs.rename", one);
   gtk_widget_action_set_enabled (widget, "runs.apply-rename", one);
+  gtk_widget_action_set_enabled (widget, "runs.rerun", rerunnable);
+  gtk_widget_action_set_enabled (widget, "runs.notes", one);
+  gtk_widget_action_set_enabled (widget, "runs.apply-notes", one);
+  gtk_widget_action_set_enabled (widget, "runs.compare-settings", items->len >= 2);
   gtk_widget_action_set_enabled (widget, "runs.delete", items->len > 0 && !any_running);
-  /* A menu button is not actionable: follow the rename action by hand. */
+  /* A menu button is not actionable: follow the actions by hand. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->rename_button), one);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->notes_button), one);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->compare_button), items->len >= 2);
 }
 
 static void
@@ -186,12 +205,17 @@ update_plot (EcgRunsView *self)
   gtk_label_set_text (self->selection_label, text);
 }
 
+static void on_compare_popover_show (GtkPopover *popover, EcgRunsView *self);
+
 static void
 on_selection_changed (GtkSelectionModel *model, guint position, guint n_items,
                       EcgRunsView *self)
 {
   update_actions (self);
   update_plot (self);
+  /* An open comparison follows the selection. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self->compare_popover)))
+    on_compare_popover_show (self->compare_popover, self);
 }
 
 static void
@@ -393,11 +417,19 @@ ecg_runs_view_refresh (EcgRunsView *self)
 
 /* ---- editing the store --------------------------------------------------------------------- */
 
+typedef enum
+{
+  EDIT_RENAME,
+  EDIT_NOTES,
+  EDIT_DELETE,
+} EditKind;
+
 typedef struct
 {
   char *store_path;
   GArray *ids;   /* gint64 */
-  char *name;    /* rename to this; NULL = delete */
+  EditKind kind;
+  char *text;    /* the new name or notes */
 } StoreEdit;
 
 static void
@@ -405,7 +437,7 @@ store_edit_free (StoreEdit *edit)
 {
   g_free (edit->store_path);
   g_array_unref (edit->ids);
-  g_free (edit->name);
+  g_free (edit->text);
   g_free (edit);
 }
 
@@ -418,8 +450,10 @@ edit_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
   for (guint i = 0; store != NULL && i < edit->ids->len; i++)
     {
       gint64 id = g_array_index (edit->ids, gint64, i);
-      gboolean ok = edit->name != NULL ? ecg_run_store_rename (store, id, edit->name, &error)
-                                       : ecg_run_store_delete_run (store, id, &error);
+      gboolean ok = edit->kind == EDIT_RENAME  ? ecg_run_store_rename (store, id, edit->text, &error)
+                    : edit->kind == EDIT_NOTES ? ecg_run_store_set_notes (store, id, edit->text,
+                                                                          &error)
+                                               : ecg_run_store_delete_run (store, id, &error);
       if (!ok)
         break;
     }
@@ -446,12 +480,13 @@ edited (GObject *source_object, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-edit_store (EcgRunsView *self, GArray *ids, const char *name)
+edit_store (EcgRunsView *self, GArray *ids, EditKind kind, const char *text)
 {
   StoreEdit *edit = g_new0 (StoreEdit, 1);
   edit->store_path = g_strdup (self->store_path);
   edit->ids = g_array_ref (ids);
-  edit->name = g_strdup (name);
+  edit->kind = kind;
+  edit->text = g_strdup (text);
   GTask *task = g_task_new (self, self->edit_cancellable, edited, NULL);
   g_task_set_source_tag (task, edit_store);
   g_task_set_task_data (task, edit, (GDestroyNotify) store_edit_free);
@@ -520,7 +555,7 @@ apply_rename_activated (GtkWidget *widget, const char *action_name, GVariant *pa
     return;
   g_autofree char *name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->rename_entry)));
   g_strstrip (name);
-  edit_store (self, ids, name);
+  edit_store (self, ids, EDIT_RENAME, name);
 }
 
 static void
@@ -530,11 +565,202 @@ on_rename_entry_activate (GtkEntry *entry, EcgRunsView *self)
 }
 
 static void
+notes_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  EcgRunsView *self = ECG_RUNS_VIEW (widget);
+  gtk_menu_button_popup (self->notes_button);
+}
+
+static void
+on_notes_popover_show (GtkPopover *popover, EcgRunsView *self)
+{
+  g_autoptr (GPtrArray) items = selected_items (self);
+  const char *notes = items->len == 1
+                        ? ecg_run_item_get_run (g_ptr_array_index (items, 0))->notes
+                        : "";
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view), notes, -1);
+  gtk_widget_grab_focus (GTK_WIDGET (self->notes_view));
+}
+
+static void
+apply_notes_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  EcgRunsView *self = ECG_RUNS_VIEW (widget);
+  g_autoptr (GArray) ids = selected_ids (self);
+  gtk_popover_popdown (self->notes_popover);
+  if (ids->len != 1)
+    return;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->notes_view);
+  GtkTextIter start, end;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  g_autofree char *notes = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  edit_store (self, ids, EDIT_NOTES, notes);
+}
+
+static void
+rerun_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  EcgRunsView *self = ECG_RUNS_VIEW (widget);
+  g_autoptr (GPtrArray) items = selected_items (self);
+  if (items->len != 1 || self->busy)
+    return;
+  const EcgRun *run = ecg_run_item_get_run (g_ptr_array_index (items, 0));
+  if (run->kind != ECG_RUN_KIND_PRUNE)
+    return;
+  g_signal_emit (self, signals[RERUN_RUN], 0, run->id, run->config);
+}
+
+/* A setting's value as the comparison shows it: strings bare, numbers shortest, "—" when the
+ * run has no such setting. Owned by the caller. */
+static char *
+setting_text (JsonNode *node)
+{
+  if (node == NULL)
+    return g_strdup ("—");
+  if (JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("null");
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType type = json_node_get_value_type (node);
+      if (type == G_TYPE_STRING)
+        return g_strdup (json_node_get_string (node));
+      if (type == G_TYPE_DOUBLE)
+        return g_strdup_printf ("%g", json_node_get_double (node));
+      if (type == G_TYPE_INT64)
+        return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+      if (type == G_TYPE_BOOLEAN)
+        return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+    }
+  return json_to_string (node, FALSE);
+}
+
+/* g_ptr_array_sort() passes pointers to the elements. */
+static int
+compare_keys (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+char **
+ecg_runs_view_differing_settings (GPtrArray *runs)
+{
+  g_return_val_if_fail (runs != NULL, NULL);
+  /* Every member of any run's config, once. */
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+  for (guint i = 0; i < runs->len; i++)
+    {
+      const EcgRun *run = g_ptr_array_index (runs, i);
+      g_autoptr (GList) members = json_object_get_members (run->config);
+      for (GList *l = members; l != NULL; l = l->next)
+        if (g_hash_table_add (seen, l->data))
+          g_ptr_array_add (keys, l->data);
+    }
+  g_ptr_array_sort (keys, compare_keys);
+
+  GPtrArray *differing = g_ptr_array_new ();
+  for (guint k = 0; k < keys->len; k++)
+    {
+      const char *key = g_ptr_array_index (keys, k);
+      const EcgRun *first = g_ptr_array_index (runs, 0);
+      JsonNode *reference = json_object_get_member (first->config, key);
+      gboolean same = TRUE;
+      for (guint i = 1; i < runs->len && same; i++)
+        {
+          const EcgRun *run = g_ptr_array_index (runs, i);
+          JsonNode *node = json_object_get_member (run->config, key);
+          same = (node == NULL) == (reference == NULL)
+                 && (node == NULL || json_node_equal (node, reference));
+        }
+      if (!same)
+        g_ptr_array_add (differing, g_strdup (key));
+    }
+  g_ptr_array_add (differing, NULL);
+  return (char **) g_ptr_array_free (differing, FALSE);
+}
+
+static GtkWidget *
+compare_cell (const char *text, gboolean heading)
+{
+  GtkWidget *label = gtk_label_new (text);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  gtk_widget_add_css_class (label, heading ? "heading" : "numeric");
+  return label;
+}
+
+/* The grid: a heading row ("Setting", then one column per run), then one row per differing
+ * setting with each run's value. */
+static void
+on_compare_popover_show (GtkPopover *popover, EcgRunsView *self)
+{
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self->compare_grid)))
+                         != NULL;)
+    gtk_grid_remove (self->compare_grid, child);
+
+  g_autoptr (GPtrArray) items = selected_items (self);
+  if (items->len < 2)
+    {
+      gtk_label_set_text (self->compare_label, _("Select two or more runs to compare."));
+      return;
+    }
+  g_autoptr (GPtrArray) runs = g_ptr_array_new ();
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (runs, (gpointer) ecg_run_item_get_run (g_ptr_array_index (items, i)));
+  g_auto (GStrv) keys = ecg_runs_view_differing_settings (runs);
+  guint n_keys = g_strv_length (keys);
+  if (n_keys == 0)
+    {
+      gtk_label_set_text (self->compare_label,
+                          _("The selected runs have the same settings."));
+      return;
+    }
+  g_autofree char *summary
+    = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                    "%u setting differs between the %u selected runs:",
+                                    "%u settings differ between the %u selected runs:", n_keys),
+                       n_keys, runs->len);
+  gtk_label_set_text (self->compare_label, summary);
+
+  gtk_grid_attach (self->compare_grid, compare_cell (_("Setting"), TRUE), 0, 0, 1, 1);
+  for (guint i = 0; i < runs->len; i++)
+    {
+      const EcgRun *run = g_ptr_array_index (runs, i);
+      g_autofree char *title = *run->name != '\0'
+                                 ? g_strdup_printf (_("Run #%lld (%s)"), (long long) run->id,
+                                                    run->name)
+                                 : g_strdup_printf (_("Run #%lld"), (long long) run->id);
+      gtk_grid_attach (self->compare_grid, compare_cell (title, TRUE), (int) i + 1, 0, 1, 1);
+    }
+  for (guint k = 0; k < n_keys; k++)
+    {
+      gtk_grid_attach (self->compare_grid, compare_cell (keys[k], FALSE), 0, (int) k + 1, 1, 1);
+      for (guint i = 0; i < runs->len; i++)
+        {
+          const EcgRun *run = g_ptr_array_index (runs, i);
+          g_autofree char *value = setting_text (json_object_get_member (run->config, keys[k]));
+          gtk_grid_attach (self->compare_grid, compare_cell (value, FALSE), (int) i + 1,
+                           (int) k + 1, 1, 1);
+        }
+    }
+}
+
+static void
+compare_settings_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  EcgRunsView *self = ECG_RUNS_VIEW (widget);
+  gtk_menu_button_popup (self->compare_button);
+}
+
+static void
 delete_response (GtkDialog *dialog, int response, EcgRunsView *self)
 {
   GArray *ids = g_object_get_data (G_OBJECT (dialog), "run-ids");
   if (response == GTK_RESPONSE_ACCEPT && ids != NULL && ids->len > 0)
-    edit_store (self, ids, NULL);
+    edit_store (self, ids, EDIT_DELETE, NULL);
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
@@ -643,6 +869,7 @@ bind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer u
       break;
     case COLUMN_NAME:
       text = g_strdup (run->name);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (label), *run->notes != '\0' ? run->notes : NULL);
       break;
     case COLUMN_SETTINGS:
       text = g_strdup (ecg_run_item_get_settings (item));
@@ -834,6 +1061,9 @@ ecg_runs_view_class_init (EcgRunsViewClass *klass)
 
   signals[RESUME_RUN] = g_signal_new ("resume-run", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[RERUN_RUN] = g_signal_new ("rerun-run", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64,
+                                     JSON_TYPE_OBJECT);
 
   g_type_ensure (ECG_TYPE_PLOT_VIEW);
   g_type_ensure (ECG_TYPE_RUN_ITEM);
@@ -841,7 +1071,15 @@ ecg_runs_view_class_init (EcgRunsViewClass *klass)
                                                "/io/github/ecgworkbench/Workbench/ui/"
                                                "ecg-runs-view.ui");
   gtk_widget_class_bind_template_child (widget_class, EcgRunsView, resume_button);
+  gtk_widget_class_bind_template_child (widget_class, EcgRunsView, rerun_button);
   gtk_widget_class_bind_template_child (widget_class, EcgRunsView, rename_button);
+  gtk_widget_class_bind_template_child (widget_class, EcgRunsView, notes_button);
+  gtk_widget_class_bind_template_child (widget_class, EcgRunsView, notes_popover);
+  gtk_widget_class_bind_template_child (widget_class, EcgRunsView, notes_view);
+  gtk_widget_class_bind_template_child (widget_class, EcgRunsView, compare_button);
+  gtk_widget_class_bind_template_child (widget_class, EcgRunsView, compare_popover);
+  gtk_widget_class_bind_template_child (widget_class, EcgRunsView, compare_label);
+  gtk_widget_class_bind_template_child (widget_class, EcgRunsView, compare_grid);
   gtk_widget_class_bind_template_child (widget_class, EcgRunsView, rename_popover);
   gtk_widget_class_bind_template_child (widget_class, EcgRunsView, rename_entry);
   gtk_widget_class_bind_template_child (widget_class, EcgRunsView, spinner);
@@ -868,6 +1106,8 @@ ecg_runs_view_class_init (EcgRunsViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_info_bar_response);
   gtk_widget_class_bind_template_callback (widget_class, on_rename_popover_show);
   gtk_widget_class_bind_template_callback (widget_class, on_rename_entry_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_notes_popover_show);
+  gtk_widget_class_bind_template_callback (widget_class, on_compare_popover_show);
 
   gtk_widget_class_install_action (widget_class, "runs.refresh", NULL, refresh_activated);
   gtk_widget_class_install_action (widget_class, "runs.resume", NULL, resume_activated);
@@ -875,6 +1115,12 @@ ecg_runs_view_class_init (EcgRunsViewClass *klass)
   gtk_widget_class_install_action (widget_class, "runs.apply-rename", NULL,
                                    apply_rename_activated);
   gtk_widget_class_install_action (widget_class, "runs.delete", NULL, delete_activated);
+  gtk_widget_class_install_action (widget_class, "runs.rerun", NULL, rerun_activated);
+  gtk_widget_class_install_action (widget_class, "runs.notes", NULL, notes_activated);
+  gtk_widget_class_install_action (widget_class, "runs.apply-notes", NULL,
+                                   apply_notes_activated);
+  gtk_widget_class_install_action (widget_class, "runs.compare-settings", NULL,
+                                   compare_settings_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "runs.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "runs.refresh",
                                        NULL);

@@ -8,9 +8,14 @@
  * runs whose process is gone (or whose heartbeat is stale) interrupted
  * (ecg_run_store_mark_interrupted), so that they are offered for resume.
  *
- * Actions (group "runs"): refresh (F5, Ctrl+R), resume, rename (F2), apply-rename, delete
- * (Delete). Signal "resume-run" (gint64 run id): the user asked to resume that run of
- * "store-path"; the window hands it to the compression panel, which runs the job.
+ * Actions (group "runs"): refresh (F5, Ctrl+R), resume, rerun, rename (F2), apply-rename,
+ * notes, apply-notes (the notes popover's text becomes the run's notes), compare-settings (a
+ * popover listing, side by side, the config members whose values differ between the 2+
+ * selected runs), delete (Delete). Signal "resume-run" (gint64 run id): the user asked to
+ * resume that run of "store-path"; the window hands it to the compression panel, which runs
+ * the job. Signal "rerun-run" (gint64 run id, JsonObject config): the user asked to run a
+ * pruning run's settings again; the window loads them into the compression panel
+ * (ecg_compression_panel_load_settings) and shows the Compress page.
  */
 #pragma once
 
@@ -42,5 +47,10 @@ GtkSelectionModel *ecg_runs_view_get_selection (EcgRunsView *self);
 /* The error shown in the view, or NULL. Owned by the view. */
 const char *ecg_runs_view_get_message (EcgRunsView *self);
 EcgPlotView *ecg_runs_view_get_plot_view (EcgRunsView *self);
+
+/* The config members (sorted by name) whose values differ between `runs` (EcgRun*, at least
+ * one): present in some runs only, or with unequal JSON values. A NULL-terminated array owned
+ * by the caller (g_strfreev). */
+char **ecg_runs_view_differing_settings (GPtrArray *runs);
 
 G_END_DECLS

@@ -1,9 +1,13 @@
 /* ecg-window-actions.c — EcgWindow's actions and shortcuts: the page shown, opening folders
- * (dialog and recent list), paper zoom, the dark paper setting. */
+ * (dialog and recent list), Get Data, the model card, paper zoom, the dark paper setting, the
+ * shortcuts window (Ctrl+?). */
 #include "ecg-window-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
+
+#include "ecg-get-data-dialog.h"
+#include "ecg-model-card-dialog.h"
 
 /* How many folders the recent list keeps. */
 #define ECG_MAX_RECENT_FOLDERS 8
@@ -40,6 +44,36 @@ open_folder_activated (GSimpleAction *action, GVariant *parameter, gpointer user
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* A completed download opens its folder here. */
+static void
+on_data_folder_ready (EcgGetDataDialog *dialog, GFile *folder, EcgWindow *self)
+{
+  ecg_window_open_folder (self, folder, NULL);
+  ecg_window_show_page (self, "records");
+}
+
+static void
+get_data_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  EcgWindow *self = ECG_WINDOW (user_data);
+  EcgGetDataDialog *dialog = ecg_get_data_dialog_new (GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "folder-ready", G_CALLBACK (on_data_folder_ready), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The card of the Compress page's model (the Energy page has a button for the one it shows). */
+static void
+model_card_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  EcgWindow *self = ECG_WINDOW (user_data);
+  const char *path = ecg_compression_panel_get_model_path (self->compression_panel);
+  if (path == NULL)
+    return;
+  EcgModelCardDialog *dialog = ecg_model_card_dialog_new (GTK_WINDOW (self));
+  ecg_model_card_dialog_show_model_file (dialog, path);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 open_recent_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -72,9 +106,25 @@ zoom_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
     ecg_waveform_view_set_time_zoom (self->waveform_view, 1.0);
 }
 
+/* The paper's tools from the main menu: the records page is shown, then the view's own action
+ * (waveform.go-to-time, waveform.export-strip) runs. */
+static void
+paper_tool_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  EcgWindow *self = ECG_WINDOW (user_data);
+  g_autofree char *view_action
+    = g_strconcat ("waveform.", g_action_get_name (G_ACTION (action)), NULL);
+  ecg_window_show_page (self, "records");
+  gtk_widget_activate_action (GTK_WIDGET (self->waveform_view), view_action, NULL);
+}
+
 static const GActionEntry window_actions[] = {
+  { .name = "go-to-time", .activate = paper_tool_activated },
+  { .name = "export-strip", .activate = paper_tool_activated },
   { .name = "open-folder", .activate = open_folder_activated },
   { .name = "open-recent", .activate = open_recent_activated, .parameter_type = "s" },
+  { .name = "get-data", .activate = get_data_activated },
+  { .name = "model-card", .activate = model_card_activated },
   { .name = "show-page", .activate = show_page_activated, .parameter_type = "s" },
   { .name = "zoom-in", .activate = zoom_activated },
   { .name = "zoom-out", .activate = zoom_activated },
@@ -152,8 +202,26 @@ _ecg_window_actions_init (EcgWindow *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions,
                                    G_N_ELEMENTS (window_actions), self);
+
+  /* Ctrl+? shows the shortcuts window (win.show-help-overlay, made by GtkApplicationWindow). */
+  g_autoptr (GtkBuilder) builder
+    = gtk_builder_new_from_resource ("/io/github/ecgworkbench/Workbench/ui/"
+                                     "ecg-shortcuts-window.ui");
+  gtk_application_window_set_help_overlay (
+    GTK_APPLICATION_WINDOW (self),
+    GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+
   g_autoptr (GAction) dark_grid = g_settings_create_action (self->settings, "dark-grid");
   g_action_map_add_action (G_ACTION_MAP (self), dark_grid);
+  /* The paper's display filters and lead layout, also in the paper's own menu: the keys are
+   * bound to the view's properties (ecg-window.c). */
+  static const char *const paper_keys[]
+    = { "display-remove-baseline", "display-mains-notch", "lead-layout" };
+  for (gsize i = 0; i < G_N_ELEMENTS (paper_keys); i++)
+    {
+      g_autoptr (GAction) action = g_settings_create_action (self->settings, paper_keys[i]);
+      g_action_map_add_action (G_ACTION_MAP (self), action);
+    }
 
   g_signal_connect_object (self->waveform_view, "notify::time-zoom",
                            G_CALLBACK (update_zoom_actions), self, 0);
@@ -171,12 +239,16 @@ _ecg_window_class_actions_init (GtkWidgetClass *widget_class)
                                        "win.open-folder", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
                                        "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK,
+                                       "win.show-help-overlay", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page",
                                        "s", "records");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page",
                                        "s", "compress");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-page",
                                        "s", "runs");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.show-page",
+                                       "s", "energy");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK,
                                        "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK,

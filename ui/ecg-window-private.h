@@ -2,6 +2,7 @@
  * and ecg-window-actions.c (actions, dialogs, recent folders). */
 #pragma once
 
+#include "ecg-multilabel-view.h"
 #include "ecg-window.h"
 
 G_BEGIN_DECLS
@@ -43,6 +44,9 @@ struct _EcgWindow
   GtkWidget *zoom_box;
   EcgCompressionPanel *compression_panel;
   EcgRunsView *runs_view;
+  EcgErrorBrowser *error_browser;
+  EcgEnergyView *energy_view;
+  EcgMultilabelView *multilabel_view;
 };
 
 /* ecg-window-actions.c */

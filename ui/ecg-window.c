@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ecg-application.h"
 #include "ecg-config.h"
 #include "ecg-record-loader.h"
 
@@ -117,6 +118,7 @@ static void
 show_empty_state (EcgWindow *self, const char *title, const char *description)
 {
   ecg_waveform_view_set_record (self->waveform_view, NULL);
+  ecg_error_browser_set_record_path (self->error_browser, NULL);
   gtk_label_set_text (self->empty_title, title);
   gtk_label_set_text (self->empty_description, description);
   gtk_label_set_text (self->record_info_label, "");
@@ -207,6 +209,7 @@ record_loaded (GObject *source_object, GAsyncResult *result, gpointer user_data)
 
   update_record_info (self, record);
   ecg_waveform_view_set_record (self->waveform_view, record);
+  ecg_error_browser_set_record_path (self->error_browser, record->path);
   gtk_stack_set_visible_child_name (self->content_stack, "waveform");
   load_context_free (context);
 }
@@ -400,6 +403,7 @@ ecg_window_open_folder (EcgWindow *self, GFile *folder, const char *record_name)
   g_clear_object (&self->load_cancellable);
   hide_message (self);
   ecg_waveform_view_set_record (self->waveform_view, NULL);
+  ecg_error_browser_set_record_path (self->error_browser, NULL);
   gtk_label_set_text (self->record_info_label, "");
 
   g_autofree char *path = g_file_get_path (folder);
@@ -448,6 +452,20 @@ ecg_window_get_runs_view (EcgWindow *self)
   return self->runs_view;
 }
 
+EcgErrorBrowser *
+ecg_window_get_error_browser (EcgWindow *self)
+{
+  g_return_val_if_fail (ECG_IS_WINDOW (self), NULL);
+  return self->error_browser;
+}
+
+EcgEnergyView *
+ecg_window_get_energy_view (EcgWindow *self)
+{
+  g_return_val_if_fail (ECG_IS_WINDOW (self), NULL);
+  return self->energy_view;
+}
+
 void
 ecg_window_show_page (EcgWindow *self, const char *page)
 {
@@ -464,6 +482,20 @@ ecg_window_get_page (EcgWindow *self)
 }
 
 /* ---- the Compress and Runs pages --------------------------------------------------------- */
+
+/* A PTB-XL record picked in the misclassified list: show it on the paper. */
+static void
+on_multilabel_record_activated (EcgMultilabelView *view, const char *name, const char *path,
+                                EcgWindow *self)
+{
+  if (path == NULL)
+    return;
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) folder = g_file_get_parent (file);
+  g_autofree char *record = g_file_get_basename (file);
+  ecg_window_open_folder (self, folder, record);
+  ecg_window_show_page (self, "records");
+}
 
 /* The zoom buttons belong to the ECG paper. */
 static void
@@ -491,25 +523,123 @@ on_resume_run (EcgRunsView *view, gint64 run_id, EcgWindow *self)
   gtk_stack_set_visible_child_name (self->page_stack, "compress");
 }
 
+/* Re-run loads a run's settings into the compression panel, where they can be changed first. */
+static void
+on_rerun_run (EcgRunsView *view, gint64 run_id, JsonObject *config, EcgWindow *self)
+{
+  if (ecg_compression_panel_get_running (self->compression_panel))
+    return;
+  ecg_compression_panel_load_settings (self->compression_panel, config);
+  gtk_stack_set_visible_child_name (self->page_stack, "compress");
+}
+
 /* ---- sidebar rows ------------------------------------------------------------------------ */
+
+/* The current model's errors in the record of a row's `errors_label` (its "record-path"), once
+ * the record has been classified. */
+static void
+update_row_errors (EcgErrorBrowser *browser, GtkLabel *errors_label)
+{
+  const char *path = g_object_get_data (G_OBJECT (errors_label), "record-path");
+  gpointer errors;
+  g_autofree char *text = NULL;
+  if (path != NULL
+      && g_hash_table_lookup_extended (ecg_error_browser_get_record_errors (browser), path, NULL,
+                                       &errors))
+    /* Translators: the current model's misclassified beats in a record, in the sidebar. */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu error", "%zu errors",
+                                         GPOINTER_TO_SIZE (errors)),
+                            GPOINTER_TO_SIZE (errors));
+  gtk_label_set_text (errors_label, text != NULL ? text : "");
+}
 
 static void
 setup_record_row (GtkSignalListItemFactory *factory, GtkListItem *list_item,
                   gpointer user_data)
 {
+  EcgWindow *self = ECG_WINDOW (user_data);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (list_item, label);
+  gtk_widget_set_hexpand (label, TRUE);
+  GtkWidget *errors = gtk_label_new (NULL);
+  gtk_widget_add_css_class (errors, "dim-label");
+  gtk_widget_add_css_class (errors, "numeric");
+  gtk_widget_add_css_class (errors, "caption");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), errors);
+  g_signal_connect_object (self->error_browser, "record-errors-changed",
+                           G_CALLBACK (update_row_errors), errors, 0);
+  gtk_list_item_set_child (list_item, box);
 }
 
 static void
 bind_record_row (GtkSignalListItemFactory *factory, GtkListItem *list_item,
                  gpointer user_data)
 {
+  EcgWindow *self = ECG_WINDOW (user_data);
   GFileInfo *info = gtk_list_item_get_item (list_item);
   g_autofree char *name = record_name_from_info (info);
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), name);
+  g_autofree char *folder = self->folder != NULL ? g_file_get_path (self->folder) : NULL;
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *errors = gtk_widget_get_last_child (box);
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (box)), name);
+  g_object_set_data_full (G_OBJECT (errors), "record-path",
+                          folder != NULL ? g_build_filename (folder, name, NULL) : NULL, g_free);
+  update_row_errors (self->error_browser, GTK_LABEL (errors));
+}
+
+/* ---- misclassified beats ----------------------------------------------------------------- */
+
+static void
+open_model_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  EcgWindow *self = ECG_WINDOW (user_data);
+  ecg_window_show_page (self, "records");
+  gtk_widget_activate_action (GTK_WIDGET (self->error_browser), "errors.open-model", NULL);
+}
+
+static void
+error_step_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  EcgWindow *self = ECG_WINDOW (user_data);
+  if (g_str_equal (g_action_get_name (G_ACTION (action)), "next-error"))
+    ecg_error_browser_next (self->error_browser);
+  else
+    ecg_error_browser_previous (self->error_browser);
+}
+
+static const GActionEntry error_actions[] = {
+  { .name = "open-model", .activate = open_model_activated },
+  { .name = "next-error", .activate = error_step_activated },
+  { .name = "previous-error", .activate = error_step_activated },
+};
+
+/* The browser classifies the record shown with the demo model until another is opened. N / P
+ * and Ctrl+. / Ctrl+, step through its list wherever the focus is on the Records page (the
+ * paper, the sidebar, the list); a text field still gets its letters first. */
+static void
+errors_init (EcgWindow *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), error_actions,
+                                   G_N_ELEMENTS (error_actions), self);
+  ecg_error_browser_set_waveform_view (self->error_browser, self->waveform_view);
+  g_autoptr (GFile) model = ecg_application_get_demo_model ();
+  g_autofree char *model_path = g_file_get_path (model);
+  ecg_error_browser_set_model_path (self->error_browser, model_path);
+
+  GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (self->error_browser), GTK_TYPE_PANED);
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (
+    GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("n|<Control>period"),
+                      gtk_named_action_new ("win.next-error")));
+  gtk_shortcut_controller_add_shortcut (
+    GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("p|<Control>comma"),
+                      gtk_named_action_new ("win.previous-error")));
+  gtk_widget_add_controller (page != NULL ? page : GTK_WIDGET (self), shortcuts);
 }
 
 /* ---- window ------------------------------------------------------------------------------ */
@@ -603,6 +733,9 @@ ecg_window_class_init (EcgWindowClass *klass)
   g_type_ensure (ECG_TYPE_WAVEFORM_VIEW);
   g_type_ensure (ECG_TYPE_COMPRESSION_PANEL);
   g_type_ensure (ECG_TYPE_RUNS_VIEW);
+  g_type_ensure (ECG_TYPE_ERROR_BROWSER);
+  g_type_ensure (ECG_TYPE_ENERGY_VIEW);
+  g_type_ensure (ECG_TYPE_MULTILABEL_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ecgworkbench/Workbench/ui/"
                                                "ecg-window.ui");
@@ -624,6 +757,9 @@ ecg_window_class_init (EcgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EcgWindow, zoom_box);
   gtk_widget_class_bind_template_child (widget_class, EcgWindow, compression_panel);
   gtk_widget_class_bind_template_child (widget_class, EcgWindow, runs_view);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, error_browser);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, energy_view);
+  gtk_widget_class_bind_template_child (widget_class, EcgWindow, multilabel_view);
   gtk_widget_class_bind_template_callback (widget_class, on_info_bar_response);
 
   _ecg_window_class_actions_init (widget_class);
@@ -655,8 +791,8 @@ ecg_window_init (EcgWindow *self)
                     self);
 
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_record_row), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_record_row), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_record_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_record_row), self);
   gtk_list_view_set_factory (self->record_list, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->record_list, GTK_SELECTION_MODEL (self->selection));
@@ -666,6 +802,13 @@ ecg_window_init (EcgWindow *self)
                    G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "dark-grid", self->waveform_view, "dark-paper",
                    G_SETTINGS_BIND_GET);
+  /* The display filters and the lead layout, changed from the paper's menu, are remembered. */
+  g_settings_bind (self->settings, "display-remove-baseline", self->waveform_view,
+                   "remove-baseline", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "display-mains-notch", self->waveform_view, "mains-notch",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "lead-layout", self->waveform_view, "lead-layout",
+                   G_SETTINGS_BIND_DEFAULT);
   g_signal_connect (self->waveform_view, "notify::paper-speed", G_CALLBACK (update_zoom_label),
                     self);
   update_zoom_label (self->waveform_view, NULL, self);
@@ -681,15 +824,22 @@ ecg_window_init (EcgWindow *self)
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->compression_panel, "running", self->runs_view, "busy",
                           G_BINDING_SYNC_CREATE);
+  /* The Energy page shows the model being compressed unless another is picked there. */
+  g_object_bind_property (self->compression_panel, "model-path", self->energy_view,
+                          "model-path", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (self->compression_panel, "run-changed", G_CALLBACK (on_run_changed),
                            self, 0);
   g_signal_connect_object (self->runs_view, "resume-run", G_CALLBACK (on_resume_run), self, 0);
+  g_signal_connect_object (self->runs_view, "rerun-run", G_CALLBACK (on_rerun_run), self, 0);
+  g_signal_connect_object (self->multilabel_view, "record-activated",
+                           G_CALLBACK (on_multilabel_record_activated), self, 0);
   g_signal_connect_object (self->page_stack, "notify::visible-child-name",
                            G_CALLBACK (on_page_changed), self, 0);
   on_page_changed (self->page_stack, NULL, self);
 
   show_empty_state (self, _("No Records"), _("Open a folder of WFDB records (.hea files)."));
   _ecg_window_actions_init (self);
+  errors_init (self);
 }
 
 EcgWindow *

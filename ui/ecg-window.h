@@ -1,11 +1,14 @@
-/* ecg-window.h — the main window: three pages switched in the header bar — Records (a folder's
- * records in a sidebar and the selected record on ECG paper), Compress (EcgCompressionPanel)
- * and Runs (EcgRunsView, showing the store the panel writes). */
+/* ecg-window.h — the main window: four pages switched in the header bar — Records (a folder's
+ * records in a sidebar and the selected record on ECG paper), Compress (EcgCompressionPanel),
+ * Runs (EcgRunsView, showing the store the panel writes) and Energy (EcgEnergyView, the cost
+ * of the panel's model or another). */
 #pragma once
 
 #include <gtk/gtk.h>
 
 #include "ecg-compression-panel.h"
+#include "ecg-energy-view.h"
+#include "ecg-error-browser.h"
 #include "ecg-runs-view.h"
 #include "ecg-waveform-view.h"
 
@@ -30,7 +33,13 @@ GListModel *ecg_window_get_records (EcgWindow *self);
 EcgWaveformView *ecg_window_get_waveform_view (EcgWindow *self);
 EcgCompressionPanel *ecg_window_get_compression_panel (EcgWindow *self);
 EcgRunsView *ecg_window_get_runs_view (EcgWindow *self);
-/* The page shown: "records", "compress" or "runs" (also the action win.show-page, Alt+1..3). */
+/* The misclassified-beats panel under the ECG paper: the current model (the demo model until
+ * "Open Model…", win.open-model) classifies the record shown. */
+EcgErrorBrowser *ecg_window_get_error_browser (EcgWindow *self);
+/* The Energy page; its current model follows the Compress page's. */
+EcgEnergyView *ecg_window_get_energy_view (EcgWindow *self);
+/* The page shown: "records", "compress", "runs" or "energy" (also the action win.show-page,
+ * Alt+1..4). */
 void ecg_window_show_page (EcgWindow *self, const char *page);
 const char *ecg_window_get_page (EcgWindow *self);
 /* TRUE while a record is being read in the worker thread ("loading" is notified). */

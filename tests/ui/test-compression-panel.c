@@ -1,6 +1,7 @@
 /* test-compression-panel.c — EcgCompressionPanel builds the pruning settings from its widgets,
  * explains them, and runs, cancels and resumes real (tiny) pruning jobs on the bundled demo
- * records and model, which the runs view then lists from the store. */
+ * records and model, which the runs view then lists from the store; class-aware pruning reaches
+ * the run's config, and the INT8 switch adds a quantise run whose figures the panel shows. */
 #include <gtk/gtk.h>
 #include <math.h>
 #include <string.h>
@@ -21,6 +22,7 @@ typedef struct
   EcgCompressionPanel *panel;
   guint run_changed;      /* "run-changed" emissions */
   gint64 last_changed_run;
+  gint64 max_changed_run;
 } Fixture;
 
 static void
@@ -28,6 +30,7 @@ on_run_changed (EcgCompressionPanel *panel, gint64 run_id, Fixture *f)
 {
   f->run_changed++;
   f->last_changed_run = run_id;
+  f->max_changed_run = MAX (f->max_changed_run, run_id);
 }
 
 static void
@@ -73,6 +76,9 @@ fixture_tear_down (Fixture *f, gconstpointer data)
       gtk_widget_activate_action (GTK_WIDGET (f->panel), "compression.cancel", NULL);
       spin_until (panel_idle, f->panel, 60, "the job ends");
     }
+  /* A read of the run still in flight keeps the panel alive past the window (its GTask holds
+   * it) and may yet emit "run-changed": not into this fixture, which is about to go. */
+  g_signal_handlers_disconnect_by_data (f->panel, f);
   gtk_window_destroy (f->window);
   ecg_test_tmpdir_free (f->dir);
   g_free (f->store_path);
@@ -260,9 +266,13 @@ test_config_invalid (Fixture *f, gconstpointer data)
 static void
 test_help_popovers (Fixture *f, gconstpointer data)
 {
-  static const char *const helps[] = { "model", "data", "train", "val", "test", "method",
-                                       "alpha", "structured", "sparsity", "beta", "steps",
-                                       "epochs", "kd", "temperature", "kd_weight", "store" };
+  static const char *const helps[] = { "model",       "data",        "train",
+                                       "val",         "test",        "method",
+                                       "alpha",       "structured",  "class_aware",
+                                       "class_aware_weight", "sparsity", "beta",
+                                       "steps",       "epochs",      "kd",
+                                       "temperature", "kd_weight",   "store",
+                                       "int8" };
   for (gsize i = 0; i < G_N_ELEMENTS (helps); i++)
     {
       g_autofree char *popover_name = g_strdup_printf ("%s_help", helps[i]);
@@ -274,6 +284,52 @@ test_help_popovers (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (alpha, "I = α·|w|/max|w| + (1 − α)·(1 − El/max E)"));
   g_assert_nonnull (strstr (alpha, "+El/max E"));
   g_assert_nonnull (strstr (alpha, "protects them"));
+  /* Class-aware: the blend, the saliency and its class weights (markup removed). */
+  const char *class_aware = gtk_label_get_text (GTK_LABEL (child (f, "class_aware_help_label")));
+  g_assert_nonnull (strstr (class_aware, "I′ = (1 − g)·I/max I + g·S/max S"));
+  g_assert_nonnull (strstr (class_aware, "S = Σc λc |w·∂Lc/∂w|,  λc ∝ 1/nc"));
+  g_assert_nonnull (strstr (class_aware, "Structured"));
+  const char *int8 = gtk_label_get_text (GTK_LABEL (child (f, "int8_help_label")));
+  g_assert_nonnull (strstr (int8, "quantise run"));
+}
+
+/* Class-aware is off with g = 0.5 by default; on, it reaches the config with its g; it is
+ * insensitive (and off in the config) while Structured is on, and g follows its switch. */
+static void
+test_class_aware_settings (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EcgPruneConfig) defaults = ecg_compression_panel_build_config (f->panel, &error);
+  g_assert_no_error (error);
+  g_assert_false (defaults->class_aware);
+  g_assert_cmpfloat (defaults->class_aware_weight, ==, 0.5);
+  g_assert_false (ecg_compression_panel_get_int8 (f->panel));
+  g_assert_true (gtk_widget_get_sensitive (child (f, "class_aware_switch")));
+  g_assert_false (gtk_widget_get_sensitive (child (f, "class_aware_scale")));
+
+  gtk_switch_set_active (GTK_SWITCH (child (f, "class_aware_switch")), TRUE);
+  g_assert_true (gtk_widget_get_sensitive (child (f, "class_aware_scale")));
+  set_range (f, "class_aware_scale", 0.3);
+  g_autoptr (EcgPruneConfig) on = ecg_compression_panel_build_config (f->panel, &error);
+  g_assert_no_error (error);
+  g_assert_true (on->class_aware);
+  g_assert_cmpfloat (on->class_aware_weight, ==, 0.3);
+
+  gtk_switch_set_active (GTK_SWITCH (child (f, "structured_switch")), TRUE);
+  g_assert_false (gtk_widget_get_sensitive (child (f, "class_aware_switch")));
+  g_assert_false (gtk_widget_get_sensitive (child (f, "class_aware_scale")));
+  g_autoptr (EcgPruneConfig) structured = ecg_compression_panel_build_config (f->panel, &error);
+  g_assert_no_error (error);
+  g_assert_true (structured->structured);
+  g_assert_false (structured->class_aware);
+  gtk_switch_set_active (GTK_SWITCH (child (f, "structured_switch")), FALSE);
+  g_assert_true (gtk_widget_get_sensitive (child (f, "class_aware_scale")));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->panel), "compression.reset", NULL);
+  g_autoptr (EcgPruneConfig) reset = ecg_compression_panel_build_config (f->panel, &error);
+  g_assert_no_error (error);
+  g_assert_false (reset->class_aware);
+  g_assert_cmpfloat (reset->class_aware_weight, ==, 0.5);
 }
 
 /* ---- jobs ---------------------------------------------------------------------------------- */
@@ -430,6 +486,109 @@ test_job_cancel_and_resume (Fixture *f, gconstpointer data)
   gtk_window_destroy (window);
 }
 
+/* With the class-aware switch on and g = 0.25, the run the job creates has class_aware true and
+ * class_aware_weight 0.25 in its stored config (and class_aware in the params the store copies
+ * from it, found by ecg_run_store_find_runs). */
+static void
+test_job_class_aware (Fixture *f, gconstpointer data)
+{
+  if (!have_demo ())
+    return;
+  set_tiny_job (f, 1, 1);
+  gtk_switch_set_active (GTK_SWITCH (child (f, "class_aware_switch")), TRUE);
+  set_range (f, "class_aware_scale", 0.25);
+  gtk_widget_activate_action (GTK_WIDGET (f->panel), "compression.run", NULL);
+  spin_until (panel_idle, f->panel, 120, "the job ends");
+  g_assert_null (ecg_compression_panel_get_message (f->panel));
+
+  gint64 run_id = ecg_compression_panel_get_run_id (f->panel);
+  g_assert_cmpint (run_id, >, 0);
+  g_autoptr (EcgRun) run = read_run (f->store_path, run_id);
+  g_assert_cmpint (run->status, ==, ECG_RUN_STATUS_FINISHED);
+  g_assert_true (json_object_get_boolean_member (run->config, "class_aware"));
+  g_assert_cmpfloat (json_object_get_double_member (run->config, "class_aware_weight"), ==, 0.25);
+  /* INT8 was off: no quantise run. */
+  g_assert_cmpint (ecg_compression_panel_get_quantise_run_id (f->panel), ==, 0);
+  g_assert_null (ecg_compression_panel_get_int8_figures (f->panel));
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EcgRunStore) store = ecg_run_store_open (f->store_path, FALSE, &error);
+  g_assert_no_error (error);
+  g_autoptr (JsonObject) subset = json_object_new ();
+  json_object_set_boolean_member (subset, "class_aware", TRUE);
+  g_autoptr (GArray) found = ecg_run_store_find_runs (store, ECG_RUN_KIND_PRUNE, subset, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpint (g_array_index (found, gint64, 0), ==, run_id);
+}
+
+/* With INT8 on, the same job quantises the final step's model after the pruning: the store then
+ * holds the finished prune run and a finished quantise run (step 0 = fp32, step 1 = INT8)
+ * whose model is the prune run's last stored model, byte for byte; the fp32 figures equal the
+ * prune run's own last step (same model, same test records), and the panel shows exactly the
+ * quantise run's macro-F1 and latency figures. */
+static void
+test_job_int8 (Fixture *f, gconstpointer data)
+{
+  if (!have_demo ())
+    return;
+  set_tiny_job (f, 1, 1);
+  ecg_compression_panel_set_int8 (f->panel, TRUE);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (child (f, "int8_switch"))));
+  gtk_widget_activate_action (GTK_WIDGET (f->panel), "compression.run", NULL);
+  spin_until (panel_idle, f->panel, 120, "the job ends");
+  g_assert_null (ecg_compression_panel_get_message (f->panel));
+  g_assert_nonnull (strstr (ecg_compression_panel_get_status (f->panel), "finished"));
+
+  gint64 prune_id = ecg_compression_panel_get_run_id (f->panel);
+  gint64 quantise_id = ecg_compression_panel_get_quantise_run_id (f->panel);
+  g_assert_cmpint (prune_id, ==, 1);
+  g_assert_cmpint (quantise_id, ==, 2);
+  g_autoptr (EcgRun) prune = read_run (f->store_path, prune_id);
+  g_autoptr (EcgRun) quantise = read_run (f->store_path, quantise_id);
+  g_assert_cmpint (prune->kind, ==, ECG_RUN_KIND_PRUNE);
+  g_assert_cmpint (prune->status, ==, ECG_RUN_STATUS_FINISHED);
+  g_assert_cmpint (quantise->kind, ==, ECG_RUN_KIND_QUANTISE);
+  g_assert_cmpint (quantise->status, ==, ECG_RUN_STATUS_FINISHED);
+  g_assert_cmpuint (quantise->steps->len, ==, 2);
+
+  /* The quantised model is the prune run's step 1, written beside the store. */
+  g_autofree char *fp32_path = g_build_filename (f->dir, "models", "prune-run-1-step-1.ecgm",
+                                                 NULL);
+  g_autofree char *int8_path = g_build_filename (f->dir, "models", "prune-run-1-int8.ecgm",
+                                                 NULL);
+  g_assert_cmpstr (quantise->parent_model, ==, fp32_path);
+  g_assert_true (g_file_test (int8_path, G_FILE_TEST_IS_REGULAR));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *written = NULL;
+  gsize written_size = 0;
+  g_assert_true (g_file_get_contents (fp32_path, &written, &written_size, &error));
+  {
+    g_autoptr (EcgRunStore) store = ecg_run_store_open (f->store_path, FALSE, &error);
+    g_assert_no_error (error);
+    g_autoptr (GBytes) stored = ecg_run_store_load_model (store, prune_id, 1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpmem (written, written_size, g_bytes_get_data (stored, NULL),
+                     g_bytes_get_size (stored));
+  }
+
+  const EcgStepRecord *pruned = g_ptr_array_index (prune->steps, 1);
+  const EcgStepRecord *fp32 = g_ptr_array_index (quantise->steps, 0);
+  const EcgStepRecord *int8 = g_ptr_array_index (quantise->steps, 1);
+  g_assert_cmpfloat_with_epsilon (fp32->macro_f1, pruned->macro_f1, 1e-12);
+  g_assert_true (isfinite (int8->macro_f1) && int8->macro_f1 >= 0 && int8->macro_f1 <= 1);
+  g_assert_true (isfinite (int8->latency_ms) && int8->latency_ms > 0);
+
+  g_autofree char *expected
+    = g_strdup_printf ("INT8 comparison (quantise run #2):\n"
+                       "fp32: macro-F1 %.3f, latency %.3f ms\n"
+                       "INT8: macro-F1 %.3f, latency %.3f ms",
+                       fp32->macro_f1, fp32->latency_ms, int8->macro_f1, int8->latency_ms);
+  g_assert_cmpstr (ecg_compression_panel_get_int8_figures (f->panel), ==, expected);
+  /* The quantise run was announced too, so that the runs view shows it. */
+  g_assert_cmpint (f->max_changed_run, ==, quantise_id);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -444,6 +603,9 @@ main (int argc, char *argv[])
   ADD ("/ui/compression-panel/help/popovers", test_help_popovers);
   ADD ("/ui/compression-panel/job/finishes", test_job_finishes);
   ADD ("/ui/compression-panel/job/cancel-and-resume", test_job_cancel_and_resume);
+  ADD ("/ui/compression-panel/config/class-aware", test_class_aware_settings);
+  ADD ("/ui/compression-panel/job/class-aware", test_job_class_aware);
+  ADD ("/ui/compression-panel/job/int8", test_job_int8);
 #undef ADD
 
   return g_test_run ();

@@ -1,11 +1,14 @@
 /* test-runs-view.c — EcgRunsView lists a store's runs with their final figures, marks dead runs
  * interrupted and offers them for resume, plots the selected runs, renames and deletes (after
- * confirmation). The store is written directly through the engine with known figures. */
+ * confirmation), edits notes, offers pruning runs for re-run (their settings reach the
+ * compression panel) and compares the settings of several runs. The store is written directly
+ * through the engine with known figures. */
 #include <gtk/gtk.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <string.h>
 
+#include "ecg-compression-panel.h"
 #include "ecg-error.h"
 #include "ecg-run-item.h"
 #include "ecg-runs-view.h"
@@ -22,6 +25,8 @@ typedef struct
   GtkWindow *window;
   EcgRunsView *view;
   gint64 resume_requested;
+  gint64 rerun_requested;
+  JsonObject *rerun_config;
 } Fixture;
 
 /* Step `step` of a run: sparsity 0.4 step, macro-F1 0.9 - 0.05 step, 45 nm energy
@@ -147,6 +152,7 @@ static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   gtk_window_destroy (f->window);
+  g_clear_pointer (&f->rerun_config, json_object_unref);
   ecg_test_tmpdir_free (f->dir);
   g_free (f->store_path);
 }
@@ -372,6 +378,230 @@ test_missing_store (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 }
 
+static gboolean
+finished_has_notes (Fixture *f)
+{
+  return !ecg_runs_view_get_loading (f->view)
+         && g_str_equal (ecg_run_item_get_run (item_at (f, position_of (f, f->finished)))->notes,
+                         "Baseline for the α sweep.\nRe-check on DS2 — größer?");
+}
+
+static char *
+notes_text (Fixture *f)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (child (f, "notes_view")));
+  GtkTextIter start, end;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* Notes typed into the popover reach the store (as ecg_run_store_get_run reads them back) and
+ * the list, and the popover shows them again; notes are for one run at a time. */
+static void
+test_notes (Fixture *f, gconstpointer data)
+{
+  const char *notes = "Baseline for the α sweep.\nRe-check on DS2 — größer?";
+  GtkSelectionModel *selection = ecg_runs_view_get_selection (f->view);
+  g_assert_false (gtk_widget_get_sensitive (child (f, "notes_button")));
+  gtk_selection_model_select_item (selection, position_of (f, f->finished), TRUE);
+  g_assert_true (gtk_widget_get_sensitive (child (f, "notes_button")));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "runs.notes", NULL);
+  g_autofree char *before = notes_text (f);
+  g_assert_cmpstr (before, ==, "");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (child (f, "notes_view"))),
+                            notes, -1);
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "runs.apply-notes", NULL);
+  spin_until (finished_has_notes, f, "the notes are saved");
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EcgRunStore) store = ecg_run_store_open (f->store_path, FALSE, &error);
+  g_autoptr (EcgRun) run = ecg_run_store_get_run (store, f->finished, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (run->notes, ==, notes);
+  /* The other runs keep theirs (none). */
+  g_autoptr (EcgRun) other = ecg_run_store_get_run (store, f->interrupted, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (other->notes, ==, "");
+
+  /* Opened again, the popover shows the stored notes. */
+  gtk_popover_popdown (GTK_POPOVER (child (f, "notes_popover")));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (child (f, "notes_view"))),
+                            "", -1);
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "runs.notes", NULL);
+  g_autofree char *after = notes_text (f);
+  g_assert_cmpstr (after, ==, notes);
+
+  gtk_selection_model_select_item (selection, position_of (f, f->interrupted), FALSE);
+  g_assert_false (gtk_widget_get_sensitive (child (f, "notes_button")));
+}
+
+/* A pruning run made from `config` (ecg_prune_config_to_json, as the job writes it). */
+static gint64
+add_config_run (Fixture *f, const EcgPruneConfig *config)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EcgRunStore) store = ecg_run_store_open (f->store_path, FALSE, &error);
+  g_assert_no_error (error);
+  g_autoptr (JsonObject) json = ecg_prune_config_to_json (config);
+  EcgRunSpec spec;
+  ecg_run_spec_init (&spec, ECG_RUN_KIND_PRUNE);
+  spec.config = json;
+  gint64 id = ecg_run_store_create_run (store, &spec, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static gboolean
+five_listed (Fixture *f)
+{
+  return !ecg_runs_view_get_loading (f->view) && g_list_model_get_n_items (runs (f)) == 5;
+}
+
+static EcgPruneConfig *
+sweep_config (double alpha)
+{
+  EcgPruneConfig *config = ecg_prune_config_new ();
+  config->model_path = g_strdup ("/models/dense.ecgm");
+  config->data_dir = g_strdup ("/data/mitdb");
+  config->alpha = alpha;
+  config->beta = 1.5;
+  config->target_sparsity = 0.7;
+  config->steps = 3;
+  config->finetune_epochs = 1;
+  config->train_records = g_strdup ("101,106");
+  config->val_records = g_strdup ("108");
+  config->test_records = g_strdup ("100");
+  config->class_aware = TRUE;
+  config->class_aware_weight = 0.25;
+  config->latency_repeats = 9;
+  return config;
+}
+
+/* Two runs made with alpha 0.3 and 0.7 and every other setting equal differ in "alpha" alone;
+ * the popover lists exactly that row, with each run's value under its own heading. The
+ * fixture's energy-aware and L1 runs differ in "method" alone. */
+static void
+test_compare_settings (Fixture *f, gconstpointer data)
+{
+  g_autoptr (EcgPruneConfig) low = sweep_config (0.3);
+  g_autoptr (EcgPruneConfig) high = sweep_config (0.7);
+  gint64 low_id = add_config_run (f, low);
+  gint64 high_id = add_config_run (f, high);
+  ecg_runs_view_refresh (f->view);
+  spin_until (five_listed, f, "the new runs are listed");
+
+  GtkSelectionModel *selection = ecg_runs_view_get_selection (f->view);
+  gtk_selection_model_select_item (selection, position_of (f, low_id), TRUE);
+  g_assert_false (gtk_widget_get_sensitive (child (f, "compare_button")));
+  gtk_selection_model_select_item (selection, position_of (f, high_id), FALSE);
+  g_assert_true (gtk_widget_get_sensitive (child (f, "compare_button")));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "runs.compare-settings", NULL);
+  g_assert_true (gtk_widget_get_visible (child (f, "compare_popover")));
+  GtkGrid *grid = GTK_GRID (child (f, "compare_grid"));
+#define CELL(column, row) gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (grid, column, row)))
+  g_assert_cmpstr (CELL (0, 0), ==, "Setting");
+  /* Newest first, as listed. */
+  g_autofree char *high_title = g_strdup_printf ("Run #%lld", (long long) high_id);
+  g_autofree char *low_title = g_strdup_printf ("Run #%lld", (long long) low_id);
+  g_assert_cmpstr (CELL (1, 0), ==, high_title);
+  g_assert_cmpstr (CELL (2, 0), ==, low_title);
+  g_assert_cmpstr (CELL (0, 1), ==, "alpha");
+  g_assert_cmpstr (CELL (1, 1), ==, "0.7");
+  g_assert_cmpstr (CELL (2, 1), ==, "0.3");
+  g_assert_null (gtk_grid_get_child_at (grid, 0, 2));
+  g_assert_null (gtk_grid_get_child_at (grid, 3, 0));
+#undef CELL
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "compare_label"))), ==,
+                   "1 setting differs between the 2 selected runs:");
+  gtk_popover_popdown (GTK_POPOVER (child (f, "compare_popover")));
+
+  /* The same, without the widgets; and the fixture's two pruning runs. */
+  g_autoptr (GPtrArray) pair = g_ptr_array_new ();
+  g_ptr_array_add (pair, (gpointer) ecg_run_item_get_run (item_at (f, position_of (f, low_id))));
+  g_ptr_array_add (pair, (gpointer) ecg_run_item_get_run (item_at (f, position_of (f, high_id))));
+  g_auto (GStrv) keys = ecg_runs_view_differing_settings (pair);
+  g_assert_cmpuint (g_strv_length (keys), ==, 1);
+  g_assert_cmpstr (keys[0], ==, "alpha");
+  g_ptr_array_set_size (pair, 0);
+  g_ptr_array_add (pair,
+                   (gpointer) ecg_run_item_get_run (item_at (f, position_of (f, f->finished))));
+  g_ptr_array_add (pair,
+                   (gpointer) ecg_run_item_get_run (item_at (f, position_of (f, f->interrupted))));
+  g_auto (GStrv) methods = ecg_runs_view_differing_settings (pair);
+  g_assert_cmpuint (g_strv_length (methods), ==, 1);
+  g_assert_cmpstr (methods[0], ==, "method");
+  /* A run compared with itself differs in nothing. */
+  g_ptr_array_set_size (pair, 1);
+  g_ptr_array_add (pair,
+                   (gpointer) ecg_run_item_get_run (item_at (f, position_of (f, f->finished))));
+  g_auto (GStrv) none = ecg_runs_view_differing_settings (pair);
+  g_assert_cmpuint (g_strv_length (none), ==, 0);
+}
+
+static void
+on_rerun_run (EcgRunsView *view, gint64 run_id, JsonObject *config, Fixture *f)
+{
+  f->rerun_requested = run_id;
+  g_clear_pointer (&f->rerun_config, json_object_unref);
+  f->rerun_config = json_object_ref (config);
+}
+
+/* Re-run is offered for one pruning run (not a training run, not while a job runs); it hands
+ * the run's config over, and a compression panel loaded from it (as the window does) builds
+ * the run's alpha, beta, sparsity, K and the rest again, keeping its own store. */
+static void
+test_rerun (Fixture *f, gconstpointer data)
+{
+  g_autoptr (EcgPruneConfig) config = sweep_config (0.3);
+  config->method = ECG_IMPORTANCE_ENERGY;
+  gint64 id = add_config_run (f, config);
+  ecg_runs_view_refresh (f->view);
+  spin_until (view_settled, f, "the new run is listed");
+  g_signal_connect (f->view, "rerun-run", G_CALLBACK (on_rerun_run), f);
+
+  GtkSelectionModel *selection = ecg_runs_view_get_selection (f->view);
+  GtkWidget *rerun = child (f, "rerun_button");
+  g_assert_false (gtk_widget_get_sensitive (rerun));
+  gtk_selection_model_select_item (selection, position_of (f, f->trained), TRUE);
+  g_assert_false (gtk_widget_get_sensitive (rerun));
+  gtk_selection_model_select_item (selection, position_of (f, id), TRUE);
+  g_assert_true (gtk_widget_get_sensitive (rerun));
+  ecg_runs_view_set_busy (f->view, TRUE);
+  g_assert_false (gtk_widget_get_sensitive (rerun));
+  ecg_runs_view_set_busy (f->view, FALSE);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "runs.rerun", NULL);
+  g_assert_cmpint (f->rerun_requested, ==, id);
+  g_assert_nonnull (f->rerun_config);
+
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  EcgCompressionPanel *panel = ECG_COMPRESSION_PANEL (ecg_compression_panel_new ());
+  gtk_window_set_child (window, GTK_WIDGET (panel));
+  ecg_compression_panel_set_store_path (panel, f->store_path);
+  ecg_compression_panel_load_settings (panel, f->rerun_config);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EcgPruneConfig) loaded = ecg_compression_panel_build_config (panel, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (loaded->alpha, 0.3, 1e-12);
+  g_assert_cmpfloat_with_epsilon (loaded->beta, 1.5, 1e-12);
+  g_assert_cmpfloat_with_epsilon (loaded->target_sparsity, 0.7, 1e-12);
+  g_assert_cmpint (loaded->steps, ==, 3);
+  g_assert_cmpint (loaded->finetune_epochs, ==, 1);
+  g_assert_cmpint (loaded->method, ==, ECG_IMPORTANCE_ENERGY);
+  g_assert_true (loaded->class_aware);
+  g_assert_cmpfloat_with_epsilon (loaded->class_aware_weight, 0.25, 1e-12);
+  g_assert_cmpint (loaded->latency_repeats, ==, 9);
+  g_assert_cmpstr (loaded->model_path, ==, "/models/dense.ecgm");
+  g_assert_cmpstr (loaded->data_dir, ==, "/data/mitdb");
+  g_assert_cmpstr (loaded->train_records, ==, "101,106");
+  g_assert_cmpstr (loaded->val_records, ==, "108");
+  g_assert_cmpstr (loaded->test_records, ==, "100");
+  g_assert_cmpstr (loaded->store_path, ==, f->store_path);
+  gtk_window_destroy (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -384,6 +614,9 @@ main (int argc, char *argv[])
   ADD ("/ui/runs-view/edit/rename", test_rename);
   ADD ("/ui/runs-view/edit/delete-confirmed", test_delete_confirmed);
   ADD ("/ui/runs-view/missing-store", test_missing_store);
+  ADD ("/ui/runs-view/edit/notes", test_notes);
+  ADD ("/ui/runs-view/compare-settings", test_compare_settings);
+  ADD ("/ui/runs-view/rerun", test_rerun);
 #undef ADD
 
   return g_test_run ();

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ecg-window.h"
+#include "store/ecg-run-store.h"
 #include "test-util.h"
 
 /* Writes a two-lead, 2 s record `name` at 360 Hz with one beat into `dir`. */
@@ -238,6 +239,58 @@ test_pages (Fixture *f, gconstpointer data)
   g_assert_cmpstr (ecg_runs_view_get_store_path (runs), ==, store);
 }
 
+static gboolean
+runs_listed (Fixture *f, gconstpointer data)
+{
+  EcgRunsView *runs = ecg_window_get_runs_view (f->window);
+  return !ecg_runs_view_get_loading (runs)
+         && g_list_model_get_n_items (G_LIST_MODEL (ecg_runs_view_get_selection (runs))) == 1;
+}
+
+/* Re-run on the Runs page loads the chosen pruning run's settings into the Compress page and
+ * shows it. */
+static void
+test_rerun (Fixture *f, gconstpointer data)
+{
+  g_autofree char *store_path = g_build_filename (f->dir, "runs.db", NULL);
+  g_autoptr (EcgPruneConfig) config = ecg_prune_config_new ();
+  config->model_path = g_strdup ("/models/dense.ecgm");
+  config->data_dir = g_strdup ("/data/mitdb");
+  config->alpha = 0.35;
+  config->beta = 2.5;
+  config->target_sparsity = 0.85;
+  config->steps = 7;
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (EcgRunStore) store = ecg_run_store_open (store_path, TRUE, &error);
+    g_assert_no_error (error);
+    g_autoptr (JsonObject) json = ecg_prune_config_to_json (config);
+    EcgRunSpec spec;
+    ecg_run_spec_init (&spec, ECG_RUN_KIND_PRUNE);
+    spec.config = json;
+    g_assert_cmpint (ecg_run_store_create_run (store, &spec, &error), ==, 1);
+    g_assert_no_error (error);
+  }
+  EcgCompressionPanel *panel = ecg_window_get_compression_panel (f->window);
+  EcgRunsView *runs = ecg_window_get_runs_view (f->window);
+  ecg_compression_panel_set_store_path (panel, store_path);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "runs");
+  spin_until (f, runs_listed, NULL, "the runs view lists the run");
+
+  gtk_selection_model_select_item (ecg_runs_view_get_selection (runs), 0, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (runs), "runs.rerun", NULL);
+  g_assert_cmpstr (ecg_window_get_page (f->window), ==, "compress");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EcgPruneConfig) loaded = ecg_compression_panel_build_config (panel, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (loaded->alpha, 0.35, 1e-12);
+  g_assert_cmpfloat_with_epsilon (loaded->beta, 2.5, 1e-12);
+  g_assert_cmpfloat_with_epsilon (loaded->target_sparsity, 0.85, 1e-12);
+  g_assert_cmpint (loaded->steps, ==, 7);
+  g_assert_cmpstr (loaded->model_path, ==, "/models/dense.ecgm");
+  g_assert_cmpstr (loaded->store_path, ==, store_path);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -252,6 +305,7 @@ main (int argc, char *argv[])
   ADD ("/ui/window/errors/broken-record", test_broken_record_shows_error);
   ADD ("/ui/window/errors/missing-folder", test_missing_folder_shows_error);
   ADD ("/ui/window/pages", test_pages);
+  ADD ("/ui/window/runs/rerun", test_rerun);
 #undef ADD
 
   return g_test_run ();

@@ -148,6 +148,8 @@ ecgwb_command_prune (int argc, char **argv)
     { "threads", 0, 0, G_OPTION_ARG_INT, &c->threads, "Worker threads (1)", "N" },
     { "latency-repeats", 0, 0, G_OPTION_ARG_INT, &c->latency_repeats, "Batch-1 runs for the "
       "latency median (200)", "N" },
+    { "energy-inferences", 0, 0, G_OPTION_ARG_INT, &c->energy_inferences, "Batch-1 runs for "
+      "the measured or estimated energy (200)", "N" },
     { "store", 0, 0, G_OPTION_ARG_FILENAME, &c->store_path, "Run store (SQLite)", "DB" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &c->out_path, "Also write the final model", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the finished run as JSON", NULL },

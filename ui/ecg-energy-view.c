@@ -432,6 +432,7 @@ show_static (EcgEnergyView *self)
       gtk_label_set_text (self->op_value_label, "—");
       gtk_label_set_text (self->op_detail_label, "");
       ecg_macs_chart_set_table (self->macs_chart, NULL);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "energy.export-macs", FALSE);
       return;
     }
   const EcgCostTable *table = self->loaded->table;
@@ -447,6 +448,8 @@ show_static (EcgEnergyView *self)
                        table->arch, params, nonzero, macs, tf_flops);
   gtk_label_set_text (self->summary_label, summary);
   ecg_macs_chart_set_table (self->macs_chart, table);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "energy.export-macs",
+                                 ecg_macs_chart_get_n_bars (self->macs_chart) > 0);
 
   g_autofree char *tf = format_joules (ecg_energy_tf_flops_joules (table->tf_flops));
   gtk_label_set_text (self->tf_value_label, tf);
@@ -943,6 +946,12 @@ measure_activated (GtkWidget *widget, const char *action_name, GVariant *paramet
   start_measure (ECG_ENERGY_VIEW (widget));
 }
 
+static void
+export_macs_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ecg_macs_chart_choose_export (ECG_ENERGY_VIEW (widget)->macs_chart);
+}
+
 /* ---- public -------------------------------------------------------------------------------- */
 
 void
@@ -1192,6 +1201,8 @@ ecg_energy_view_class_init (EcgEnergyViewClass *klass)
   gtk_widget_class_install_action (widget_class, "energy.model-card", NULL,
                                    model_card_activated);
   gtk_widget_class_install_action (widget_class, "energy.measure", NULL, measure_activated);
+  gtk_widget_class_install_action (widget_class, "energy.export-macs", NULL,
+                                   export_macs_activated);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "energyview");
@@ -1206,6 +1217,8 @@ ecg_energy_view_init (EcgEnergyView *self)
   self->dispose_cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Nothing to export before a model is read. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "energy.export-macs", FALSE);
 
   /* The profile and the measuring settings are the user's, kept between sessions. The
    * handlers connected in the template run after the binding has set the value. */

@@ -8,6 +8,10 @@
 #include "ecg-macs-chart.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
+
+#include "ecg-chart-export.h"
+#include "ecg-error.h"
 
 #define ROW_HEIGHT 24
 #define BAR_HEIGHT 14
@@ -18,6 +22,7 @@ typedef struct
 {
   char *name;
   gint64 macs;
+  gint64 params;
 } Bar;
 
 struct _EcgMacsChart
@@ -103,16 +108,19 @@ append_text (GtkSnapshot *snapshot, PangoLayout *layout, const GdkRGBA *color, f
   gtk_snapshot_restore (snapshot);
 }
 
+/* The bars over `width` pixels, text in `text_color` (NULL: the theme's): shared by the
+ * widget and its exports. */
 static void
-ecg_macs_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+draw_bars (EcgMacsChart *self, GtkSnapshot *snapshot, int width, const GdkRGBA *text_color)
 {
-  EcgMacsChart *self = ECG_MACS_CHART (widget);
-  int width = gtk_widget_get_width (widget);
+  GtkWidget *widget = GTK_WIDGET (self);
   if (width <= 0 || self->bars->len == 0 || self->max <= 0)
     return;
 
   GdkRGBA fg, bar_color;
   get_colors (self, &fg, &bar_color);
+  if (text_color != NULL)
+    fg = *text_color;
   GdkRGBA dim = fg;
   dim.alpha *= 0.7f;
 
@@ -146,6 +154,12 @@ ecg_macs_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       append_text (snapshot, value, &dim, bar_x + length + GAP, row_y + (ROW_HEIGHT - h) / 2.0f);
       g_object_unref (value);
     }
+}
+
+static void
+ecg_macs_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  draw_bars (ECG_MACS_CHART (widget), snapshot, gtk_widget_get_width (widget), NULL);
 }
 
 static void
@@ -200,7 +214,7 @@ ecg_macs_chart_set_table (EcgMacsChart *self, const EcgCostTable *table)
       const EcgCostLayer *layer = &table->layers[i];
       if (layer->macs <= 0)
         continue;
-      Bar bar = { g_strdup (layer->name), layer->macs };
+      Bar bar = { g_strdup (layer->name), layer->macs, layer->params };
       g_array_append_val (self->bars, bar);
       self->total += layer->macs;
       self->max = MAX (self->max, layer->macs);
@@ -284,4 +298,118 @@ GtkWidget *
 ecg_macs_chart_new (void)
 {
   return g_object_new (ECG_TYPE_MACS_CHART, NULL);
+}
+
+/* ---- export ------------------------------------------------------------------------------ */
+
+/* The same bars through GSK's Cairo drawing of the snapshot, black text on the white page. */
+static void
+draw_for_export (cairo_t *cr, int width, int height, gpointer user_data)
+{
+  static const GdkRGBA black = { 0.0, 0.0, 0.0, 1.0 };
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  draw_bars (ECG_MACS_CHART (user_data), snapshot, width, &black);
+  GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
+  if (node != NULL)
+    {
+      gsk_render_node_draw (node, cr);
+      gsk_render_node_unref (node);
+    }
+}
+
+/* A CSV field, quoted when it holds a separator, quote or line break. */
+static void
+append_csv_field (GString *csv, const char *text)
+{
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (csv, text);
+      return;
+    }
+  g_string_append_c (csv, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (csv, '"');
+      g_string_append_c (csv, *p);
+    }
+  g_string_append_c (csv, '"');
+}
+
+static GBytes *
+export_bytes (EcgMacsChart *self, const char *path, GError **error)
+{
+  EcgPlotFormat format;
+  if (!ecg_plot_format_from_path (path, &format))
+    {
+      g_set_error (error, ECG_ERROR, ECG_ERROR_INVALID,
+                   "%s: unknown export format (use .png, .svg, .pdf or .csv)", path);
+      return NULL;
+    }
+  if (self->bars->len == 0)
+    {
+      g_set_error (error, ECG_ERROR, ECG_ERROR_INVALID, "%s: the chart shows no layers", path);
+      return NULL;
+    }
+  if (format == ECG_PLOT_FORMAT_CSV)
+    {
+      GString *csv = g_string_new ("layer,macs,params\n");
+      for (guint i = 0; i < self->bars->len; i++)
+        {
+          const Bar *bar = &g_array_index (self->bars, Bar, i);
+          append_csv_field (csv, bar->name);
+          g_string_append_printf (csv, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n", bar->macs,
+                                  bar->params);
+        }
+      return g_string_free_to_bytes (csv);
+    }
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  if (width < 400)
+    width = ECG_PLOT_DEFAULT_WIDTH;
+  int height = MAX (ECG_PLOT_MIN_SIZE, 2 * MARGIN + (int) self->bars->len * ROW_HEIGHT);
+  return ecg_chart_render_bytes (format, width, MIN (height, ECG_PLOT_MAX_SIZE),
+                                 draw_for_export, self, error);
+}
+
+void
+ecg_macs_chart_export_async (EcgMacsChart *self, const char *path, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (ECG_IS_MACS_CHART (self));
+  g_return_if_fail (path != NULL);
+  GError *error = NULL;
+  GBytes *bytes = export_bytes (self, path, &error);
+  ecg_chart_export_save_async (G_OBJECT (self), bytes, error, path, cancellable, callback,
+                               user_data);
+  g_clear_pointer (&bytes, g_bytes_unref);
+}
+
+gboolean
+ecg_macs_chart_export_finish (EcgMacsChart *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (ECG_IS_MACS_CHART (self), FALSE);
+  return ecg_chart_export_save_finish (result, error);
+}
+
+static void
+exported (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  g_autofree char *path = user_data;
+  g_autoptr (GError) error = NULL;
+  if (!ecg_macs_chart_export_finish (ECG_MACS_CHART (source_object), result, &error))
+    ecg_chart_export_report (GTK_WIDGET (source_object), path, error);
+}
+
+static void
+export_path_chosen (GtkWidget *widget, const char *path)
+{
+  ecg_macs_chart_export_async (ECG_MACS_CHART (widget), path, NULL, exported, g_strdup (path));
+}
+
+void
+ecg_macs_chart_choose_export (EcgMacsChart *self)
+{
+  g_return_if_fail (ECG_IS_MACS_CHART (self));
+  ecg_chart_export_choose_file (GTK_WIDGET (self), _("Export MACs per Layer"), "macs-per-layer.png",
+                                export_path_chosen);
 }

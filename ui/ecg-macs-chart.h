@@ -25,4 +25,13 @@ const char *ecg_macs_chart_get_bar (EcgMacsChart *self, guint index, gint64 *mac
 /* The pixel rows of bar `index` in the widget (y and height), for tests and tooltips. */
 void ecg_macs_chart_get_bar_rows (EcgMacsChart *self, guint index, int *y, int *height);
 
+/* Saves the chart to `path` as PNG, SVG or PDF, or its bars as CSV (header "layer,macs,params",
+ * one row per bar), chosen by the extension; the file is written without blocking. Fails with
+ * ECG_ERROR_INVALID for an unknown extension or an empty chart. */
+void ecg_macs_chart_export_async (EcgMacsChart *self, const char *path, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean ecg_macs_chart_export_finish (EcgMacsChart *self, GAsyncResult *result, GError **error);
+/* Asks for a file in a save dialog and exports to it; a failure is shown in a dialog. */
+void ecg_macs_chart_choose_export (EcgMacsChart *self);
+
 G_END_DECLS

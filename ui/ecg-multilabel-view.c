@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ecg-chart-export.h"
 #include "ecg-error.h"
 #include "measure/ecg-curves.h"
 #include "nn/ecg-model-file.h"
@@ -163,6 +164,8 @@ clear_predictions (EcgMultilabelView *self)
   split_clear (&self->val);
   split_clear (&self->test);
   self->n_classes = 0;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "multilabel.export-roc", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "multilabel.export-pr", FALSE);
   if (self->misclassified_label != NULL)
     gtk_label_set_text (self->misclassified_label, _("Misclassified records"));
   if (self->roc_area != NULL)
@@ -355,6 +358,8 @@ show_predictions (EcgMultilabelView *self, GError **error)
   gtk_widget_queue_draw (GTK_WIDGET (self->roc_area));
   gtk_widget_queue_draw (GTK_WIDGET (self->pr_area));
   g_signal_emit (self, signals[PREDICTIONS_CHANGED], 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "multilabel.export-roc", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "multilabel.export-pr", TRUE);
   return TRUE;
 }
 
@@ -674,14 +679,12 @@ draw_marker (cairo_t *cr, double x, double y, const double *rgb)
   cairo_stroke (cr);
 }
 
+/* The ROC (`roc`) or PR curves over `width` × `height`, text and axes in `fg`, laid out with
+ * `widget`'s Pango context: shared by the drawing areas and the exports. */
 static void
-draw_curves (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+draw_chart (EcgMultilabelView *self, GtkWidget *widget, gboolean roc, cairo_t *cr, int width,
+            int height, GdkRGBA fg)
 {
-  EcgMultilabelView *self = user_data;
-  GtkWidget *widget = GTK_WIDGET (area);
-  gboolean roc = area == self->roc_area;
-  GdkRGBA fg;
-  get_foreground (widget, &fg);
   PlotBox box = draw_frame (widget, cr, width, height,
                             roc ? _("1 − specificity") : _("Recall (sensitivity)"),
                             roc ? _("Sensitivity") : _("Precision (PPV)"), &fg);
@@ -737,6 +740,137 @@ draw_curves (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
       gdk_cairo_set_source_rgba (cr, &fg);
       draw_text (widget, cr, self->classes[c], box.x + box.width - 54.0, legend_y, 0.0, 0.0);
     }
+}
+
+static void
+draw_curves (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  EcgMultilabelView *self = user_data;
+  GdkRGBA fg;
+  get_foreground (GTK_WIDGET (area), &fg);
+  draw_chart (self, GTK_WIDGET (area), area == self->roc_area, cr, width, height, fg);
+}
+
+/* ---- export ------------------------------------------------------------------------------- */
+
+#define EXPORT_WIDTH 640
+#define EXPORT_HEIGHT 520
+
+typedef struct
+{
+  EcgMultilabelView *self;
+  gboolean roc;
+} ExportDraw;
+
+/* The same drawing in black on the white page. */
+static void
+draw_for_export (cairo_t *cr, int width, int height, gpointer user_data)
+{
+  const ExportDraw *what = user_data;
+  GtkWidget *area = GTK_WIDGET (what->roc ? what->self->roc_area : what->self->pr_area);
+  draw_chart (what->self, area, what->roc, cr, width, height, (GdkRGBA) { 0.0, 0.0, 0.0, 1.0 });
+}
+
+/* A figure of the CSV: empty when undefined, "inf" for the first point's threshold. */
+static void
+append_csv_number (GString *csv, double value)
+{
+  g_string_append_c (csv, ',');
+  if (isnan (value))
+    return;
+  if (isinf (value))
+    {
+      g_string_append (csv, value > 0 ? "inf" : "-inf");
+      return;
+    }
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append (csv, g_ascii_dtostr (buffer, sizeof buffer, value));
+}
+
+static GBytes *
+export_bytes (EcgMultilabelView *self, EcgMultilabelChart chart, const char *path,
+              GError **error)
+{
+  EcgPlotFormat format;
+  if (!ecg_plot_format_from_path (path, &format))
+    {
+      g_set_error (error, ECG_ERROR, ECG_ERROR_INVALID,
+                   "%s: unknown export format (use .png, .svg, .pdf or .csv)", path);
+      return NULL;
+    }
+  if (self->curves == NULL || self->n_classes == 0)
+    {
+      g_set_error (error, ECG_ERROR, ECG_ERROR_INVALID, "%s: there are no curves to export",
+                   path);
+      return NULL;
+    }
+  if (format == ECG_PLOT_FORMAT_CSV)
+    {
+      /* Class names are PTB-XL superclass codes (letters only): no quoting needed. */
+      GString *csv = g_string_new ("class,threshold,fpr,tpr,precision\n");
+      for (int c = 0; c < self->n_classes; c++)
+        {
+          const EcgClassCurve *curve = self->curves[c];
+          for (gsize k = 0; k < curve->n_points; k++)
+            {
+              g_string_append (csv, self->classes[c]);
+              append_csv_number (csv, curve->points[k].threshold);
+              append_csv_number (csv, ecg_class_curve_fpr (curve, k));
+              append_csv_number (csv, ecg_class_curve_tpr (curve, k));
+              append_csv_number (csv, ecg_class_curve_precision (curve, k));
+              g_string_append_c (csv, '\n');
+            }
+        }
+      return g_string_free_to_bytes (csv);
+    }
+  ExportDraw what = { self, chart == ECG_MULTILABEL_CHART_ROC };
+  return ecg_chart_render_bytes (format, EXPORT_WIDTH, EXPORT_HEIGHT, draw_for_export, &what,
+                                 error);
+}
+
+void
+ecg_multilabel_view_export_async (EcgMultilabelView *self, EcgMultilabelChart chart,
+                                  const char *path, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (ECG_IS_MULTILABEL_VIEW (self));
+  g_return_if_fail (path != NULL);
+  GError *error = NULL;
+  GBytes *bytes = export_bytes (self, chart, path, &error);
+  ecg_chart_export_save_async (G_OBJECT (self), bytes, error, path, cancellable, callback,
+                               user_data);
+  g_clear_pointer (&bytes, g_bytes_unref);
+}
+
+gboolean
+ecg_multilabel_view_export_finish (EcgMultilabelView *self, GAsyncResult *result,
+                                   GError **error)
+{
+  g_return_val_if_fail (ECG_IS_MULTILABEL_VIEW (self), FALSE);
+  return ecg_chart_export_save_finish (result, error);
+}
+
+static void
+exported (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  g_autofree char *path = user_data;
+  g_autoptr (GError) error = NULL;
+  if (!ecg_multilabel_view_export_finish (ECG_MULTILABEL_VIEW (source_object), result, &error))
+    ecg_chart_export_report (GTK_WIDGET (source_object), path, error);
+}
+
+static void
+export_roc_chosen (GtkWidget *widget, const char *path)
+{
+  ecg_multilabel_view_export_async (ECG_MULTILABEL_VIEW (widget), ECG_MULTILABEL_CHART_ROC, path,
+                                    NULL, exported, g_strdup (path));
+}
+
+static void
+export_pr_chosen (GtkWidget *widget, const char *path)
+{
+  ecg_multilabel_view_export_async (ECG_MULTILABEL_VIEW (widget), ECG_MULTILABEL_CHART_PR, path,
+                                    NULL, exported, g_strdup (path));
 }
 
 /* ---- file choosers and actions ------------------------------------------------------------ */
@@ -804,6 +938,12 @@ action_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
     ecg_multilabel_view_cancel (self);
   else if (g_str_equal (action_name, "multilabel.reset-thresholds"))
     ecg_multilabel_view_reset_thresholds (self);
+  else if (g_str_equal (action_name, "multilabel.export-roc"))
+    ecg_chart_export_choose_file (widget, _("Export ROC Curves"), "roc-curves.png",
+                                  export_roc_chosen);
+  else if (g_str_equal (action_name, "multilabel.export-pr"))
+    ecg_chart_export_choose_file (widget, _("Export Precision-Recall Curves"), "pr-curves.png",
+                                  export_pr_chosen);
 }
 
 static void
@@ -1255,6 +1395,8 @@ ecg_multilabel_view_class_init (EcgMultilabelViewClass *klass)
     "multilabel.open-data",
     "multilabel.cancel",
     "multilabel.reset-thresholds",
+    "multilabel.export-roc",
+    "multilabel.export-pr",
   };
   for (gsize i = 0; i < G_N_ELEMENTS (action_names); i++)
     gtk_widget_class_install_action (widget_class, action_names[i], NULL, action_activated);
@@ -1268,6 +1410,9 @@ ecg_multilabel_view_init (EcgMultilabelView *self)
   self->grid_widgets = g_ptr_array_new ();
   self->misclassified = g_array_new (FALSE, FALSE, sizeof (gsize));
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Nothing to export before predictions are shown. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "multilabel.export-roc", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "multilabel.export-pr", FALSE);
 
   gtk_spin_button_set_value (self->fold_spin, self->test_fold);
   g_signal_connect (self->fold_spin, "value-changed", G_CALLBACK (fold_changed), self);

@@ -11,7 +11,8 @@
  * reference at the current thresholds. Moving a slider updates the figures and the list at
  * once. Activating a listed record emits "record-activated".
  *
- * Actions (group "multilabel"): open-model, open-data, cancel, reset-thresholds.
+ * Actions (group "multilabel"): open-model, open-data, cancel, reset-thresholds, export-roc,
+ * export-pr.
  */
 #pragma once
 
@@ -92,5 +93,23 @@ gsize ecg_multilabel_view_get_n_misclassified (EcgMultilabelView *self);
 /* Activates row `row` of the misclassified list (as a click or Enter would): emits
  * "record-activated". FALSE when there is no such row. */
 gboolean ecg_multilabel_view_activate_row (EcgMultilabelView *self, gsize row);
+
+typedef enum
+{
+  ECG_MULTILABEL_CHART_ROC,
+  ECG_MULTILABEL_CHART_PR,
+} EcgMultilabelChart;
+
+/* Saves the ROC or PR chart to `path` as PNG, SVG or PDF (640 × 520), or the curves' points as
+ * CSV (header "class,threshold,fpr,tpr,precision", one row per point of every class's curve,
+ * the same for both charts; an undefined figure is empty, the first threshold "inf"), chosen
+ * by the extension; the file is written without blocking. ECG_ERROR_INVALID for an unknown
+ * extension or before any predictions. Actions multilabel.export-roc / export-pr ask for the
+ * file in a save dialog. */
+void ecg_multilabel_view_export_async (EcgMultilabelView *self, EcgMultilabelChart chart,
+                                       const char *path, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+gboolean ecg_multilabel_view_export_finish (EcgMultilabelView *self, GAsyncResult *result,
+                                            GError **error);
 
 G_END_DECLS

@@ -18,4 +18,11 @@ void ecg_record_loader_load_async (GObject *source_object, const char *path,
  * G_IO_ERROR_CANCELLED when `cancellable` fired before the result was taken. */
 EcgRecord *ecg_record_loader_load_finish (GAsyncResult *result, GError **error);
 
+/* The AAMI EC57 classes N, S, V, F, Q, in that order. */
+#define ECG_RECORD_LOADER_N_CLASSES 5
+/* The record's reference beats per AAMI class, counted in the worker thread; FALSE when the
+ * load failed or the record has no annotations. Call with the result given to the callback. */
+gboolean ecg_record_loader_get_beat_counts (GAsyncResult *result,
+                                            guint counts[ECG_RECORD_LOADER_N_CLASSES]);
+
 G_END_DECLS

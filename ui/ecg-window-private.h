@@ -24,6 +24,9 @@ struct _EcgWindow
   GCancellable *load_cancellable;
   guint load_idle_id;
   gboolean loading;
+  /* Record path → its reference beats per AAMI class ("N 334 · S 15 · V 16"), for the rows of
+   * the records read so far. */
+  GHashTable *record_beats;
 
   /* Template children */
   GtkLabel *title_label;

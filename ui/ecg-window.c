@@ -22,6 +22,14 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+enum
+{
+  RECORD_BEATS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* What a load needs to know when it returns: whether it is still wanted, and its name. */
 typedef struct
 {
@@ -163,6 +171,20 @@ update_record_info (EcgWindow *self, const EcgRecord *record)
 
 /* ---- loading a record -------------------------------------------------------------------- */
 
+/* "N 334 · S 15 · V 16": N always, the other AAMI classes when present. Returns an owned
+ * string. */
+static char *
+format_beat_counts (const guint counts[ECG_RECORD_LOADER_N_CLASSES])
+{
+  static const char *const class_names[ECG_RECORD_LOADER_N_CLASSES] = { "N", "S", "V", "F", "Q" };
+  GString *text = g_string_new (NULL);
+  for (int k = 0; k < ECG_RECORD_LOADER_N_CLASSES; k++)
+    if (k == 0 || counts[k] > 0)
+      g_string_append_printf (text, "%s%s %u", text->len > 0 ? " · " : "", class_names[k],
+                              counts[k]);
+  return g_string_free (text, FALSE);
+}
+
 static void
 record_loaded (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
@@ -206,6 +228,14 @@ record_loaded (GObject *source_object, GAsyncResult *result, gpointer user_data)
       show_message (self, GTK_MESSAGE_WARNING, text);
     }
   g_string_free (bad_leads, TRUE);
+
+  guint counts[ECG_RECORD_LOADER_N_CLASSES];
+  if (ecg_record_loader_get_beat_counts (result, counts))
+    {
+      g_hash_table_replace (self->record_beats, g_strdup (record->path),
+                            format_beat_counts (counts));
+      g_signal_emit (self, signals[RECORD_BEATS_CHANGED], 0);
+    }
 
   update_record_info (self, record);
   ecg_waveform_view_set_record (self->waveform_view, record);
@@ -417,6 +447,49 @@ ecg_window_open_folder (EcgWindow *self, GFile *folder, const char *record_name)
   schedule_folder_update (self);
 }
 
+void
+ecg_window_open_file (EcgWindow *self, GFile *file)
+{
+  g_return_if_fail (ECG_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  /* Decided by the name alone, so that a drop never waits on the disk. */
+  static const char *const record_suffixes[] = { ".hea", ".dat", ".atr" };
+  g_autofree char *base_name = g_file_get_basename (file);
+  g_autoptr (GFile) parent = g_file_get_parent (file);
+  for (gsize i = 0; base_name != NULL && parent != NULL && i < G_N_ELEMENTS (record_suffixes);
+       i++)
+    if (g_str_has_suffix (base_name, record_suffixes[i])
+        && strlen (base_name) > strlen (record_suffixes[i]))
+      {
+        g_autofree char *record_name
+          = g_strndup (base_name, strlen (base_name) - strlen (record_suffixes[i]));
+        ecg_window_open_folder (self, parent, record_name);
+        return;
+      }
+  ecg_window_open_folder (self, file, NULL);
+}
+
+/* A folder or a record's file dropped on the window (from a file manager): the first one
+ * is opened. */
+static gboolean
+on_drop (GtkDropTarget *target, const GValue *value, double x, double y, EcgWindow *self)
+{
+  GFile *file = NULL;
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = g_value_get_boxed (value);
+      file = files != NULL ? files->data : NULL;
+    }
+  else if (G_VALUE_HOLDS (value, G_TYPE_FILE))
+    file = g_value_get_object (value);
+  if (file == NULL)
+    return FALSE;
+  ecg_window_open_file (self, file);
+  ecg_window_show_page (self, "records");
+  return TRUE;
+}
+
 GFile *
 ecg_window_get_folder (EcgWindow *self)
 {
@@ -553,21 +626,44 @@ update_row_errors (EcgErrorBrowser *browser, GtkLabel *errors_label)
   gtk_label_set_text (errors_label, text != NULL ? text : "");
 }
 
+/* The reference beats per class of the record of a row's `beats_label` (its "record-path"),
+ * once the record has been read. */
+static void
+update_row_beats (GtkLabel *beats_label, EcgWindow *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (beats_label), "record-path");
+  const char *text = path != NULL ? g_hash_table_lookup (self->record_beats, path) : NULL;
+  gtk_label_set_text (beats_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (beats_label), text != NULL);
+}
+
 static void
 setup_record_row (GtkSignalListItemFactory *factory, GtkListItem *list_item,
                   gpointer user_data)
 {
   EcgWindow *self = ECG_WINDOW (user_data);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *names = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_hexpand (names, TRUE);
   GtkWidget *label = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (label, TRUE);
+  GtkWidget *beats = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (beats), 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (beats), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (beats, "dim-label");
+  gtk_widget_add_css_class (beats, "numeric");
+  gtk_widget_add_css_class (beats, "caption");
+  gtk_widget_set_visible (beats, FALSE);
+  gtk_box_append (GTK_BOX (names), label);
+  gtk_box_append (GTK_BOX (names), beats);
+  g_signal_connect_object (self, "record-beats-changed", G_CALLBACK (update_row_beats), beats,
+                           G_CONNECT_SWAPPED);
   GtkWidget *errors = gtk_label_new (NULL);
   gtk_widget_add_css_class (errors, "dim-label");
   gtk_widget_add_css_class (errors, "numeric");
   gtk_widget_add_css_class (errors, "caption");
-  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), names);
   gtk_box_append (GTK_BOX (box), errors);
   g_signal_connect_object (self->error_browser, "record-errors-changed",
                            G_CALLBACK (update_row_errors), errors, 0);
@@ -584,10 +680,15 @@ bind_record_row (GtkSignalListItemFactory *factory, GtkListItem *list_item,
   g_autofree char *folder = self->folder != NULL ? g_file_get_path (self->folder) : NULL;
   GtkWidget *box = gtk_list_item_get_child (list_item);
   GtkWidget *errors = gtk_widget_get_last_child (box);
-  gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (box)), name);
+  GtkWidget *names = gtk_widget_get_first_child (box);
+  GtkWidget *beats = gtk_widget_get_last_child (names);
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (names)), name);
   g_object_set_data_full (G_OBJECT (errors), "record-path",
                           folder != NULL ? g_build_filename (folder, name, NULL) : NULL, g_free);
+  g_object_set_data_full (G_OBJECT (beats), "record-path",
+                          folder != NULL ? g_build_filename (folder, name, NULL) : NULL, g_free);
   update_row_errors (self->error_browser, GTK_LABEL (errors));
+  update_row_beats (GTK_LABEL (beats), self);
 }
 
 /* ---- misclassified beats ----------------------------------------------------------------- */
@@ -695,6 +796,7 @@ ecg_window_dispose (GObject *object)
   g_clear_object (&self->folder);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->pending_record_name, g_free);
+  g_clear_pointer (&self->record_beats, g_hash_table_unref);
 
   G_OBJECT_CLASS (ecg_window_parent_class)->dispose (object);
 }
@@ -729,6 +831,11 @@ ecg_window_class_init (EcgWindowClass *klass)
     = g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A record's beats per class became known: the sidebar rows follow. */
+  signals[RECORD_BEATS_CHANGED]
+    = g_signal_new ("record-beats-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                    NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (ECG_TYPE_WAVEFORM_VIEW);
   g_type_ensure (ECG_TYPE_COMPRESSION_PANEL);
@@ -771,6 +878,7 @@ ecg_window_init (EcgWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (ECG_APP_ID);
+  self->record_beats = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   /* The folder's records: every regular *.hea file, in natural name order. */
   self->directory_list = gtk_directory_list_new ("standard::name,standard::type", NULL);
@@ -836,6 +944,11 @@ ecg_window_init (EcgWindow *self)
   g_signal_connect_object (self->page_stack, "notify::visible-child-name",
                            G_CALLBACK (on_page_changed), self, 0);
   on_page_changed (self->page_stack, NULL, self);
+
+  GtkDropTarget *drop_target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (drop_target, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
+  g_signal_connect (drop_target, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop_target));
 
   show_empty_state (self, _("No Records"), _("Open a folder of WFDB records (.hea files)."));
   _ecg_window_actions_init (self);

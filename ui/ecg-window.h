@@ -24,6 +24,9 @@ EcgWindow *ecg_window_new (GtkApplication *application);
  * (a record name without extension), or the first record when NULL. The folder is read
  * asynchronously; errors appear in the window. */
 void ecg_window_open_folder (EcgWindow *self, GFile *folder, const char *record_name);
+/* Opens what was dropped on the window: a record's file (.hea, .dat or .atr) opens its folder
+ * at that record; anything else is taken for a folder. */
+void ecg_window_open_file (EcgWindow *self, GFile *file);
 
 /* The folder shown, owned by the window; NULL before the first ecg_window_open_folder(). */
 GFile *ecg_window_get_folder (EcgWindow *self);

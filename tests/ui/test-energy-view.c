@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ecg-application.h"
+#include "ecg-error.h"
 #include "ecg-energy-view.h"
 #include "ecg-model-card-dialog.h"
 #include "ecg-window.h"
@@ -44,9 +45,23 @@ fixture_set_up (Fixture *f, gconstpointer data)
   gtk_window_present (f->window);
 }
 
+static gboolean
+view_idle (gpointer data)
+{
+  EcgEnergyView *view = data;
+  return !ecg_energy_view_get_loading (view) && !ecg_energy_view_get_measuring (view);
+}
+
+/* Lets the view's worker threads (model loading, latency and energy measurement) finish before
+ * the window goes: a measurement still inside OpenBLAS when the test program exits crashes it. */
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  while ((ecg_energy_view_get_loading (f->view) || ecg_energy_view_get_measuring (f->view))
+         && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
   gtk_window_destroy (f->window);
 }
 
@@ -201,6 +216,18 @@ bar_pixels (const Image *image, int y)
   return n;
 }
 
+/* The chart has been laid out with room for its last bar (a new table is allocated on the
+ * next frame, which a busy machine may not have drawn yet). */
+static gboolean
+chart_laid_out (gpointer data)
+{
+  GtkWidget *chart = data;
+  int y = 0, height = 0;
+  ecg_macs_chart_get_bar_rows (ECG_MACS_CHART (chart), 4, &y, &height);
+  return gtk_widget_get_mapped (chart) && gtk_widget_get_width (chart) > 0
+         && gtk_widget_get_height (chart) >= y + height;
+}
+
 /* Drawn bars are as long as their MACs say: b3 and b4 equal (the longest), b2 half of them,
  * b1 57344/3670016 of them, fc one pixel (the minimum for a non-zero layer). */
 static void
@@ -208,6 +235,7 @@ test_chart_pixels (Fixture *f, gconstpointer data)
 {
   show_cnn (f);
   GtkWidget *chart = GTK_WIDGET (ecg_energy_view_get_chart (f->view));
+  spin_until (chart_laid_out, chart, 10, "the chart is laid out");
   g_auto (Image) image = { 0 };
   render (chart, &image, "energy-view-chart.png");
   int length[5];
@@ -591,7 +619,87 @@ test_window (void)
   g_assert_cmpstr (card_text (dialog, "title_label"), ==, "CNN1D_3Class-demo");
   assert_contains (card_text (dialog, "train_label"), "demo1 and demo3");
   gtk_window_destroy (GTK_WINDOW (dialog));
+  spin_until (view_idle, view, 120, "the Energy page's measurement ends");
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+export_done (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  GError **error = user_data;
+  if (!ecg_macs_chart_export_finish (ECG_MACS_CHART (source_object), result, error))
+    g_assert_nonnull (*error);
+  else
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "no error");
+}
+
+/* Exports the chart to `path`; NULL on success, else the error. */
+static GError *
+export_chart (EcgMacsChart *chart, const char *path)
+{
+  GError *error = NULL;
+  ecg_macs_chart_export_async (chart, path, NULL, export_done, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    g_clear_error (&error);
+  return error;
+}
+
+/* The chart exports as a PNG, an SVG and a PDF (by their signatures), and as CSV with one row
+ * per bar: CNN1D_3Class's five layers with model-zoo-layers.txt's MACs and parameters. */
+static void
+test_chart_export (Fixture *f, gconstpointer data)
+{
+  show_cnn (f);
+  EcgMacsChart *chart = ecg_energy_view_get_chart (f->view);
+  g_autofree char *dir = ecg_test_tmpdir_new ();
+  static const struct
+  {
+    const char *name;
+    const char *start;
+  } pictures[] = {
+    { "macs.png", "\x89PNG\r\n\x1a\n" },
+    { "macs.svg", NULL },
+    { "macs.pdf", "%PDF-" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (pictures); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, pictures[i].name, NULL);
+      g_autoptr (GError) error = export_chart (chart, path);
+      g_assert_no_error (error);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+      if (pictures[i].start != NULL)
+        {
+          g_assert_cmpuint (length, >, strlen (pictures[i].start));
+          g_assert_cmpmem (contents, strlen (pictures[i].start), pictures[i].start,
+                           strlen (pictures[i].start));
+        }
+      else
+        g_assert_nonnull (strstr (contents, "<svg"));
+    }
+
+  g_autofree char *csv_path = g_build_filename (dir, "macs.csv", NULL);
+  g_autoptr (GError) csv_error = export_chart (chart, csv_path);
+  g_assert_no_error (csv_error);
+  g_autofree char *csv = NULL;
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_assert_cmpstr (csv, ==,
+                   "layer,macs,params\n"
+                   "b1.conv,57344,256\n"
+                   "b2.conv,1835008,14400\n"
+                   "b3.conv,3670016,57472\n"
+                   "b4.conv,3670016,114816\n"
+                   "fc,384,387\n");
+
+  /* An extension that names no format is refused, and nothing is written. */
+  g_autofree char *txt_path = g_build_filename (dir, "macs.txt", NULL);
+  g_autoptr (GError) txt_error = export_chart (chart, txt_path);
+  g_assert_error (txt_error, ECG_ERROR, ECG_ERROR_INVALID);
+  g_assert_false (g_file_test (txt_path, G_FILE_TEST_EXISTS));
+  ecg_test_tmpdir_free (g_steal_pointer (&dir));
 }
 
 int
@@ -603,6 +711,7 @@ main (int argc, char *argv[])
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/ui/energy-view/layer-macs", test_layer_macs);
   ADD ("/ui/energy-view/chart-pixels", test_chart_pixels);
+  ADD ("/ui/energy-view/chart-export", test_chart_export);
   ADD ("/ui/energy-view/energy-methods", test_energy_methods);
   ADD ("/ui/energy-view/battery", test_battery);
   ADD ("/ui/energy-view/model-file", test_model_file);

@@ -206,6 +206,85 @@ test_curves_drawn (void)
   gtk_window_destroy (window);
 }
 
+static void
+export_done (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  GError **error = user_data;
+  if (!ecg_multilabel_view_export_finish (ECG_MULTILABEL_VIEW (source_object), result, error))
+    g_assert_nonnull (*error);
+  else
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "no error");
+}
+
+/* Exports `chart` to `path`; NULL on success, else the error. */
+static GError *
+export_chart (EcgMultilabelView *view, EcgMultilabelChart chart, const char *path)
+{
+  GError *error = NULL;
+  ecg_multilabel_view_export_async (view, chart, path, NULL, export_done, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    g_clear_error (&error);
+  return error;
+}
+
+/* Both charts export as PNG, SVG and PDF (by their signatures); the CSV has a row per curve
+ * point: each class has 6 distinct test scores, so 7 points (the first at threshold +inf,
+ * where nothing is predicted: FPR 0, TPR 0, precision undefined), 14 rows in all. MI's last
+ * point (threshold 0.10) predicts every record: FPR 1, TPR 1, precision 3/6 = 0.5. */
+static void
+test_export (void)
+{
+  GtkWindow *window;
+  EcgMultilabelView *view = new_view_in_window (&window);
+  g_autofree char *dir = ecg_test_tmpdir_new ();
+  g_autofree char *early = g_build_filename (dir, "early.png", NULL);
+  g_autoptr (GError) early_error = export_chart (view, ECG_MULTILABEL_CHART_ROC, early);
+  g_assert_error (early_error, ECG_ERROR, ECG_ERROR_INVALID);
+
+  g_assert_true (ecg_multilabel_view_set_predictions (view, classes, 2, val_scores, val_labels,
+                                                      4, test_scores, test_labels, test_names,
+                                                      NULL, 6, NULL));
+  static const char *const extensions[] = { "png", "svg", "pdf" };
+  for (int chart = ECG_MULTILABEL_CHART_ROC; chart <= ECG_MULTILABEL_CHART_PR; chart++)
+    for (gsize i = 0; i < G_N_ELEMENTS (extensions); i++)
+      {
+        g_autofree char *name = g_strdup_printf ("chart%d.%s", chart, extensions[i]);
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_autoptr (GError) error = export_chart (view, chart, path);
+        g_assert_no_error (error);
+        g_autofree char *contents = NULL;
+        gsize length = 0;
+        g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+        g_assert_cmpuint (length, >, 8);
+        if (i == 0)
+          g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
+        else if (i == 1)
+          g_assert_nonnull (strstr (contents, "<svg"));
+        else
+          g_assert_cmpmem (contents, 5, "%PDF-", 5);
+      }
+
+  g_autofree char *csv_path = g_build_filename (dir, "curves.csv", NULL);
+  g_autoptr (GError) csv_error = export_chart (view, ECG_MULTILABEL_CHART_PR, csv_path);
+  g_assert_no_error (csv_error);
+  g_autofree char *csv = NULL;
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+  /* Header, 14 points, and the empty string after the last line break. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 14 + 1);
+  g_assert_cmpstr (lines[0], ==, "class,threshold,fpr,tpr,precision");
+  g_assert_cmpstr (lines[1], ==, "MI,inf,0,0,");
+  g_assert_true (g_str_has_prefix (lines[7], "MI,0.1"));
+  g_assert_true (g_str_has_suffix (lines[7], ",1,1,0.5"));
+  g_assert_cmpstr (lines[8], ==, "NORM,inf,0,0,");
+  g_assert_cmpstr (lines[15], ==, "");
+
+  ecg_test_tmpdir_free (g_steal_pointer (&dir));
+  gtk_window_destroy (window);
+}
+
 /* ---- the worker on a synthetic PTB-XL tree --------------------------------------------- */
 
 static const char *const codes[] = { "CLBBB", "LVH", "IMI", "NORM", "NDT" };
@@ -468,6 +547,7 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   g_test_add_func ("/ui/multilabel-view/table-and-thresholds", test_table_and_thresholds);
   g_test_add_func ("/ui/multilabel-view/curves-drawn", test_curves_drawn);
+  g_test_add_func ("/ui/multilabel-view/export", test_export);
   g_test_add_func ("/ui/multilabel-view/worker-synthetic", test_worker_synthetic);
   g_test_add_func ("/ui/multilabel-view/window-opens-record", test_window_opens_record);
   g_test_add_func ("/ui/multilabel-view/real-model", test_real_model);

@@ -1,7 +1,9 @@
 /* test-window.c — EcgWindow lists a folder's records and opens them off the main thread. */
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <string.h>
 
+#include "ecg-config.h"
 #include "ecg-window.h"
 #include "store/ecg-run-store.h"
 #include "test-util.h"
@@ -291,6 +293,98 @@ test_rerun (Fixture *f, gconstpointer data)
   g_assert_cmpstr (loaded->store_path, ==, store_path);
 }
 
+/* Emits the window's drop target's "drop" with `value`, as GTK does when files are dropped. */
+static gboolean
+drop_value (Fixture *f, const GValue *value)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->window));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+      if (!GTK_IS_DROP_TARGET (controller))
+        continue;
+      gboolean handled = FALSE;
+      g_signal_emit_by_name (controller, "drop", value, 10.0, 10.0, &handled);
+      return handled;
+    }
+  g_error ("the window has no drop target");
+}
+
+/* Dropping a record's .dat opens its folder at that record; dropping a folder opens the
+ * folder at its first record. */
+static void
+test_drop (Fixture *f, gconstpointer data)
+{
+  write_record (f->dir, "a");
+  write_record (f->dir, "b");
+
+  g_autofree char *dat_path = g_build_filename (f->dir, "b.dat", NULL);
+  g_autoptr (GFile) dat = g_file_new_for_path (dat_path);
+  GSList files = { .data = dat, .next = NULL };
+  g_auto (GValue) list_value = G_VALUE_INIT;
+  g_value_init (&list_value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&list_value, &files);
+  g_assert_true (drop_value (f, &list_value));
+  spin_until (f, shows_record, "b", "the dropped record b is shown");
+  g_autofree char *folder_path = g_file_get_path (ecg_window_get_folder (f->window));
+  g_assert_cmpstr (folder_path, ==, f->dir);
+
+  g_autofree char *sub = g_build_filename (f->dir, "sub", NULL);
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  write_record (sub, "c");
+  g_autoptr (GFile) folder = g_file_new_for_path (sub);
+  g_auto (GValue) file_value = G_VALUE_INIT;
+  g_value_init (&file_value, G_TYPE_FILE);
+  g_value_set_object (&file_value, folder);
+  g_assert_true (drop_value (f, &file_value));
+  spin_until (f, shows_record, "c", "the first record of the dropped folder is shown");
+  g_assert_true (g_file_equal (ecg_window_get_folder (f->window), folder));
+}
+
+/* The text of the sidebar's caption labels under the record names, joined by "|". */
+static char *
+sidebar_beats_text (Fixture *f)
+{
+  GtkWidget *list = find_descendant (GTK_WIDGET (f->window), GTK_TYPE_LIST_VIEW);
+  GString *text = g_string_new (NULL);
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *box = gtk_widget_get_first_child (row);
+      if (!GTK_IS_BOX (box))
+        continue;
+      GtkWidget *names = gtk_widget_get_first_child (box);
+      GtkWidget *beats = gtk_widget_get_last_child (names);
+      if (GTK_IS_LABEL (beats) && gtk_widget_get_visible (beats))
+        g_string_append_printf (text, "%s|", gtk_label_get_text (GTK_LABEL (beats)));
+    }
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+sidebar_beats_are (Fixture *f, gconstpointer data)
+{
+  g_autofree char *text = sidebar_beats_text (f);
+  return g_str_equal (text, (const char *) data);
+}
+
+/* The rows of the records read so far show their reference beats per AAMI class: the demo
+ * records' counts are in data/README.md (demo1: N 334, S 15, V 16; demo3: N 289, S 3, V 29). */
+static void
+test_row_beats (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GFile) demo = g_file_new_for_path (ECG_SOURCE_DATA_DIR G_DIR_SEPARATOR_S "demo");
+  ecg_window_open_folder (f->window, demo, "demo1");
+  spin_until (f, shows_record, "demo1", "demo1 is shown");
+  spin_until (f, sidebar_beats_are, "N 334 · S 15 · V 16|", "demo1's row shows its beats");
+
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (ecg_window_get_records (f->window)),
+                                     2);
+  spin_until (f, shows_record, "demo3", "demo3 is shown");
+  spin_until (f, sidebar_beats_are, "N 334 · S 15 · V 16|N 289 · S 3 · V 29|",
+              "demo1's and demo3's rows show their beats");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -306,6 +400,8 @@ main (int argc, char *argv[])
   ADD ("/ui/window/errors/missing-folder", test_missing_folder_shows_error);
   ADD ("/ui/window/pages", test_pages);
   ADD ("/ui/window/runs/rerun", test_rerun);
+  ADD ("/ui/window/folder/drop", test_drop);
+  ADD ("/ui/window/folder/row-beats", test_row_beats);
 #undef ADD
 
   return g_test_run ();

@@ -17,6 +17,14 @@ struct _EcgWindow
   GFile *folder;
   GtkDirectoryList *directory_list;
   GtkSingleSelection *selection;
+  GtkFilterListModel *headers; /* the .hea filter, owned by the selection's sort model */
+  /* A PTB-XL tree (ptbxl_database.csv + records100/ or records500/): the records folder's
+   * listing, then one directory list per subfolder, flattened into the filter's source once
+   * all are read so that the records arrive sorted in one batch and the first is selected. */
+  GtkDirectoryList *ptbxl_records_dir;
+  GListStore *ptbxl_subfolders; /* being read */
+  GListStore *ptbxl_listed;     /* read: the flatten model's source */
+  GtkFlattenListModel *ptbxl_records;
   char *pending_record_name; /* to select once the directory list delivers it */
   guint folder_idle_id;
 

@@ -73,6 +73,61 @@ compare_record_headers (gconstpointer a, gconstpointer b, gpointer user_data)
   return strcmp (key_a, key_b);
 }
 
+/* The record of a listed header, as a path without ".hea". GtkDirectoryList stores each
+ * entry's GFile in "standard::file": a PTB-XL record lives in a subfolder of the opened
+ * folder, so its own parent names its folder. Returns an owned string, or NULL for a file
+ * that is not on this computer. */
+static char *
+record_path_from_info (EcgWindow *self, GFileInfo *info)
+{
+  g_autofree char *name = record_name_from_info (info);
+  GObject *file = g_file_info_get_attribute_object (info, "standard::file");
+  g_autoptr (GFile) parent = G_IS_FILE (file) ? g_file_get_parent (G_FILE (file)) : NULL;
+  GFile *folder = parent != NULL ? parent : self->folder;
+  g_autofree char *folder_path = folder != NULL ? g_file_get_path (folder) : NULL;
+  return folder_path != NULL ? g_build_filename (folder_path, name, NULL) : NULL;
+}
+
+/* Whether the folder, or in a PTB-XL tree its records folder or any subfolder, is still being
+ * read. */
+static gboolean
+listing_is_loading (EcgWindow *self)
+{
+  if (gtk_directory_list_is_loading (self->directory_list))
+    return TRUE;
+  if (self->ptbxl_records_dir == NULL)
+    return FALSE;
+  if (gtk_directory_list_is_loading (self->ptbxl_records_dir))
+    return TRUE;
+  GListModel *subfolders = G_LIST_MODEL (self->ptbxl_subfolders);
+  guint n = g_list_model_get_n_items (subfolders);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GtkDirectoryList) list = g_list_model_get_item (subfolders, i);
+      if (gtk_directory_list_is_loading (list))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The first error met reading the folder or its PTB-XL subfolders, or NULL. */
+static const GError *
+listing_error (EcgWindow *self)
+{
+  const GError *error = gtk_directory_list_get_error (self->directory_list);
+  if (error != NULL || self->ptbxl_records_dir == NULL)
+    return error;
+  error = gtk_directory_list_get_error (self->ptbxl_records_dir);
+  GListModel *subfolders = G_LIST_MODEL (self->ptbxl_subfolders);
+  guint n = g_list_model_get_n_items (subfolders);
+  for (guint i = 0; error == NULL && i < n; i++)
+    {
+      g_autoptr (GtkDirectoryList) list = g_list_model_get_item (subfolders, i);
+      error = gtk_directory_list_get_error (list);
+    }
+  return error;
+}
+
 /* ---- messages and states ----------------------------------------------------------------- */
 
 static void
@@ -250,7 +305,7 @@ load_selected_record (EcgWindow *self)
   self->load_idle_id = 0;
 
   /* A record named on the command line wins over the first one: wait for the folder. */
-  if (self->pending_record_name != NULL && gtk_directory_list_is_loading (self->directory_list))
+  if (self->pending_record_name != NULL && listing_is_loading (self))
     return;
 
   GFileInfo *info = gtk_single_selection_get_selected_item (self->selection);
@@ -258,7 +313,7 @@ load_selected_record (EcgWindow *self)
     return;
 
   g_autofree char *record_name = record_name_from_info (info);
-  g_autofree char *folder_path = g_file_get_path (self->folder);
+  g_autofree char *record_path = record_path_from_info (self, info);
   gtk_label_set_text (self->title_label, record_name);
   gtk_window_set_title (GTK_WINDOW (self), record_name);
   hide_message (self);
@@ -267,7 +322,7 @@ load_selected_record (EcgWindow *self)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
 
-  if (folder_path == NULL)
+  if (record_path == NULL)
     {
       show_message (self, GTK_MESSAGE_ERROR, _("Only folders on this computer can be opened."));
       return;
@@ -282,7 +337,6 @@ load_selected_record (EcgWindow *self)
   if (ecg_waveform_view_get_record (self->waveform_view) == NULL)
     gtk_stack_set_visible_child_name (self->content_stack, "loading");
 
-  g_autofree char *record_path = g_build_filename (folder_path, record_name, NULL);
   ecg_record_loader_load_async (G_OBJECT (self), record_path, ECG_RECORD_ALLOW_BAD_CHECKSUM,
                                 self->load_cancellable, record_loaded, context);
 }
@@ -338,8 +392,8 @@ select_pending_record (EcgWindow *self)
 static void
 update_folder_state (EcgWindow *self)
 {
-  gboolean listing = gtk_directory_list_is_loading (self->directory_list);
-  const GError *error = gtk_directory_list_get_error (self->directory_list);
+  gboolean listing = listing_is_loading (self);
+  const GError *error = listing_error (self);
   guint n_records = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
   g_autofree char *folder_name
     = self->folder != NULL ? g_file_get_parse_name (self->folder) : g_strdup ("");
@@ -418,12 +472,146 @@ on_listing_changed (GtkDirectoryList *directory_list, GParamSpec *pspec, EcgWind
   schedule_folder_update (self);
 }
 
+/* Natural order of two entries of a GPtrArray of names. */
+static int
+compare_folder_names (gconstpointer a, gconstpointer b)
+{
+  g_autofree char *key_a = g_utf8_collate_key_for_filename (*(char *const *) a, -1);
+  g_autofree char *key_b = g_utf8_collate_key_for_filename (*(char *const *) b, -1);
+  return strcmp (key_a, key_b);
+}
+
+/* Once every subfolder of a PTB-XL tree has been read, their records are listed at once. */
+static void
+on_ptbxl_subfolder_loading (GtkDirectoryList *list, GParamSpec *pspec, EcgWindow *self)
+{
+  GListModel *subfolders = G_LIST_MODEL (self->ptbxl_subfolders);
+  guint n = g_list_model_get_n_items (subfolders);
+  if (!listing_is_loading (self) && n > 0
+      && g_list_model_get_n_items (G_LIST_MODEL (self->ptbxl_listed)) == 0)
+    {
+      g_autoptr (GPtrArray) lists = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (lists, g_list_model_get_item (subfolders, i));
+      g_list_store_splice (self->ptbxl_listed, 0, 0, lists->pdata, lists->len);
+    }
+  schedule_folder_update (self);
+}
+
+/* The records folder of a PTB-XL tree has been read: list each of its subfolders ("00000",
+ * "01000", …), in natural order, through its own directory list. */
+static void
+on_ptbxl_records_dir_loading (GtkDirectoryList *records_dir, GParamSpec *pspec, EcgWindow *self)
+{
+  if (gtk_directory_list_is_loading (records_dir)
+      || g_list_model_get_n_items (G_LIST_MODEL (self->ptbxl_subfolders)) > 0)
+    {
+      schedule_folder_update (self);
+      return;
+    }
+
+  GListModel *entries = G_LIST_MODEL (records_dir);
+  guint n = g_list_model_get_n_items (entries);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GFileInfo) info = g_list_model_get_item (entries, i);
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY
+          && g_file_info_get_name (info)[0] != '.')
+        g_ptr_array_add (names, g_strdup (g_file_info_get_name (info)));
+    }
+  g_ptr_array_sort (names, compare_folder_names);
+
+  GFile *records_file = gtk_directory_list_get_file (records_dir);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autoptr (GFile) subfolder = g_file_get_child (records_file, names->pdata[i]);
+      g_autoptr (GtkDirectoryList) list
+        = gtk_directory_list_new ("standard::name,standard::type", subfolder);
+      g_signal_connect (list, "notify::loading", G_CALLBACK (on_ptbxl_subfolder_loading), self);
+      g_signal_connect (list, "notify::error", G_CALLBACK (on_listing_changed), self);
+      g_list_store_append (self->ptbxl_subfolders, list);
+    }
+  schedule_folder_update (self);
+}
+
+/* Stops following a PTB-XL tree's listings; they still feed the record list. */
+static void
+disconnect_ptbxl_tree (EcgWindow *self)
+{
+  if (self->ptbxl_records_dir != NULL)
+    g_signal_handlers_disconnect_by_data (self->ptbxl_records_dir, self);
+  g_clear_object (&self->ptbxl_records_dir);
+  GListModel *subfolders = G_LIST_MODEL (self->ptbxl_subfolders);
+  guint n = g_list_model_get_n_items (subfolders);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GtkDirectoryList) list = g_list_model_get_item (subfolders, i);
+      g_signal_handlers_disconnect_by_data (list, self);
+    }
+}
+
+/* Back to listing the opened folder itself. */
+static void
+clear_ptbxl_tree (EcgWindow *self)
+{
+  if (self->ptbxl_records_dir == NULL)
+    return;
+  disconnect_ptbxl_tree (self);
+  g_list_store_remove_all (self->ptbxl_subfolders);
+  g_list_store_remove_all (self->ptbxl_listed);
+  gtk_filter_list_model_set_model (self->headers, G_LIST_MODEL (self->directory_list));
+}
+
+/* The folder has been read: a PTB-XL tree (ptbxl_database.csv and records100/ or records500/)
+ * lists the records of its records folder's subfolders instead, at 100 Hz when it has them.
+ * Decided from the listing alone, so the UI thread never waits on the disk. */
+static void
+on_folder_loading (GtkDirectoryList *directory_list, GParamSpec *pspec, EcgWindow *self)
+{
+  if (!gtk_directory_list_is_loading (directory_list) && self->ptbxl_records_dir == NULL
+      && self->folder != NULL)
+    {
+      gboolean has_database = FALSE, has_100 = FALSE, has_500 = FALSE;
+      GListModel *entries = G_LIST_MODEL (directory_list);
+      guint n = g_list_model_get_n_items (entries);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (GFileInfo) info = g_list_model_get_item (entries, i);
+          const char *name = g_file_info_get_name (info);
+          GFileType type = g_file_info_get_file_type (info);
+          if (type == G_FILE_TYPE_REGULAR && g_str_equal (name, "ptbxl_database.csv"))
+            has_database = TRUE;
+          else if (type == G_FILE_TYPE_DIRECTORY && g_str_equal (name, "records100"))
+            has_100 = TRUE;
+          else if (type == G_FILE_TYPE_DIRECTORY && g_str_equal (name, "records500"))
+            has_500 = TRUE;
+        }
+      if (has_database && (has_100 || has_500))
+        {
+          g_autoptr (GFile) records_file
+            = g_file_get_child (self->folder, has_100 ? "records100" : "records500");
+          self->ptbxl_records_dir
+            = gtk_directory_list_new ("standard::name,standard::type", records_file);
+          g_signal_connect (self->ptbxl_records_dir, "notify::loading",
+                            G_CALLBACK (on_ptbxl_records_dir_loading), self);
+          g_signal_connect (self->ptbxl_records_dir, "notify::error",
+                            G_CALLBACK (on_listing_changed), self);
+          gtk_filter_list_model_set_model (self->headers, G_LIST_MODEL (self->ptbxl_records));
+        }
+    }
+  schedule_folder_update (self);
+}
+
 void
 ecg_window_open_folder (EcgWindow *self, GFile *folder, const char *record_name)
 {
   g_return_if_fail (ECG_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (folder));
 
+  /* The directory list keeps its listing when given the same folder again. */
+  if (self->folder == NULL || !g_file_equal (self->folder, folder))
+    clear_ptbxl_tree (self);
   g_set_object (&self->folder, folder);
   g_free (self->pending_record_name);
   self->pending_record_name = g_strdup (record_name);
@@ -677,16 +865,14 @@ bind_record_row (GtkSignalListItemFactory *factory, GtkListItem *list_item,
   EcgWindow *self = ECG_WINDOW (user_data);
   GFileInfo *info = gtk_list_item_get_item (list_item);
   g_autofree char *name = record_name_from_info (info);
-  g_autofree char *folder = self->folder != NULL ? g_file_get_path (self->folder) : NULL;
+  g_autofree char *path = record_path_from_info (self, info);
   GtkWidget *box = gtk_list_item_get_child (list_item);
   GtkWidget *errors = gtk_widget_get_last_child (box);
   GtkWidget *names = gtk_widget_get_first_child (box);
   GtkWidget *beats = gtk_widget_get_last_child (names);
   gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (names)), name);
-  g_object_set_data_full (G_OBJECT (errors), "record-path",
-                          folder != NULL ? g_build_filename (folder, name, NULL) : NULL, g_free);
-  g_object_set_data_full (G_OBJECT (beats), "record-path",
-                          folder != NULL ? g_build_filename (folder, name, NULL) : NULL, g_free);
+  g_object_set_data_full (G_OBJECT (errors), "record-path", g_strdup (path), g_free);
+  g_object_set_data_full (G_OBJECT (beats), "record-path", g_steal_pointer (&path), g_free);
   update_row_errors (self->error_browser, GTK_LABEL (errors));
   update_row_beats (GTK_LABEL (beats), self);
 }
@@ -791,7 +977,14 @@ ecg_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->directory_list != NULL)
     g_signal_handlers_disconnect_by_data (self->directory_list, self);
+  /* Not switched back to the folder's listing: the list view is gone already. */
+  if (self->ptbxl_subfolders != NULL)
+    disconnect_ptbxl_tree (self);
   g_clear_object (&self->selection);
+  self->headers = NULL;
+  g_clear_object (&self->ptbxl_records);
+  g_clear_object (&self->ptbxl_subfolders);
+  g_clear_object (&self->ptbxl_listed);
   g_clear_object (&self->directory_list);
   g_clear_object (&self->folder);
   g_clear_object (&self->settings);
@@ -880,20 +1073,25 @@ ecg_window_init (EcgWindow *self)
   self->settings = g_settings_new (ECG_APP_ID);
   self->record_beats = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  /* The folder's records: every regular *.hea file, in natural name order. */
+  /* The folder's records: every regular *.hea file, in natural name order. In a PTB-XL tree
+   * the filter's source becomes the flattened listings of the records folder's subfolders. */
   self->directory_list = gtk_directory_list_new ("standard::name,standard::type", NULL);
   gtk_directory_list_set_monitored (self->directory_list, TRUE);
+  self->ptbxl_subfolders = g_list_store_new (GTK_TYPE_DIRECTORY_LIST);
+  self->ptbxl_listed = g_list_store_new (GTK_TYPE_DIRECTORY_LIST);
+  self->ptbxl_records
+    = gtk_flatten_list_model_new (G_LIST_MODEL (g_object_ref (self->ptbxl_listed)));
   GtkFilter *filter = GTK_FILTER (gtk_custom_filter_new (is_record_header, NULL, NULL));
   GtkSorter *sorter = GTK_SORTER (gtk_custom_sorter_new (compare_record_headers, NULL, NULL));
-  GtkFilterListModel *headers
+  self->headers
     = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->directory_list)), filter);
-  GtkSortListModel *sorted = gtk_sort_list_model_new (G_LIST_MODEL (headers), sorter);
+  GtkSortListModel *sorted = gtk_sort_list_model_new (G_LIST_MODEL (self->headers), sorter);
   self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
   gtk_single_selection_set_autoselect (self->selection, TRUE);
   g_signal_connect (self->selection, "notify::selected-item",
                     G_CALLBACK (on_selected_item_changed), self);
   g_signal_connect (self->selection, "items-changed", G_CALLBACK (on_records_changed), self);
-  g_signal_connect (self->directory_list, "notify::loading", G_CALLBACK (on_listing_changed),
+  g_signal_connect (self->directory_list, "notify::loading", G_CALLBACK (on_folder_loading),
                     self);
   g_signal_connect (self->directory_list, "notify::error", G_CALLBACK (on_listing_changed),
                     self);

@@ -385,6 +385,68 @@ test_row_beats (Fixture *f, gconstpointer data)
               "demo1's and demo3's rows show their beats");
 }
 
+/* A PTB-XL tree lists the records of records100's subfolders, in natural name order across
+ * subfolders, not the tree's own files nor records500's; a record of the second subfolder
+ * opens from its own folder. */
+static void
+test_ptbxl_tree (Fixture *f, gconstpointer data)
+{
+  g_autofree char *database = ecg_test_write_file (f->dir, "ptbxl_database.csv",
+                                                   "ecg_id,patient_id,filename_lr,filename_hr\n"
+                                                   "1,15709,records100/00000/00001_lr,"
+                                                   "records500/00000/00001_hr\n",
+                                                   -1);
+  g_autofree char *first_dir = g_build_filename (f->dir, "records100", "00000", NULL);
+  g_autofree char *second_dir = g_build_filename (f->dir, "records100", "01000", NULL);
+  g_autofree char *hr_dir = g_build_filename (f->dir, "records500", "00000", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (first_dir, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (second_dir, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (hr_dir, 0755), ==, 0);
+  write_record (second_dir, "01001_lr");
+  write_record (first_dir, "00002_lr");
+  write_record (first_dir, "00001_lr");
+  write_record (hr_dir, "00001_hr");
+  write_record (f->dir, "top");
+
+  open_folder (f, NULL);
+  spin_until (f, shows_record, "00001_lr", "the first PTB-XL record is shown");
+  g_assert_cmpuint (g_list_model_get_n_items (ecg_window_get_records (f->window)), ==, 3);
+  g_autofree char *first = record_name_at (f, 0);
+  g_autofree char *second = record_name_at (f, 1);
+  g_autofree char *third = record_name_at (f, 2);
+  g_assert_cmpstr (first, ==, "00001_lr.hea");
+  g_assert_cmpstr (second, ==, "00002_lr.hea");
+  g_assert_cmpstr (third, ==, "01001_lr.hea");
+  g_assert_null (ecg_window_get_message (f->window));
+
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (ecg_window_get_records (f->window)),
+                                     2);
+  spin_until (f, shows_record, "01001_lr", "the record of records100/01000 is shown");
+  const EcgRecord *record = ecg_waveform_view_get_record (ecg_window_get_waveform_view (f->window));
+  g_autofree char *expected_path = g_build_filename (second_dir, "01001_lr", NULL);
+  g_assert_cmpstr (record->path, ==, expected_path);
+  g_assert_null (ecg_window_get_message (f->window));
+}
+
+/* The real PTB-XL extract (data README: records100/00000 holds 00001_lr … 00500_lr) lists its
+ * 500 records and opens the first. */
+static void
+test_ptbxl_real_tree (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dir = ecg_test_data_dir ("ptbxl");
+  if (dir == NULL)
+    return;
+  g_autoptr (GFile) folder = g_file_new_for_path (dir);
+  ecg_window_open_folder (f->window, folder, NULL);
+  spin_until (f, shows_record, "00001_lr", "the first PTB-XL record is shown");
+  g_assert_cmpuint (g_list_model_get_n_items (ecg_window_get_records (f->window)), ==, 500);
+  g_autofree char *last = record_name_at (f, 499);
+  g_assert_cmpstr (last, ==, "00500_lr.hea");
+  const EcgRecord *record = ecg_waveform_view_get_record (ecg_window_get_waveform_view (f->window));
+  g_assert_cmpint (record->n_leads, ==, 12);
+  g_assert_cmpint (record->n_samples, ==, 1000);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -402,6 +464,8 @@ main (int argc, char *argv[])
   ADD ("/ui/window/runs/rerun", test_rerun);
   ADD ("/ui/window/folder/drop", test_drop);
   ADD ("/ui/window/folder/row-beats", test_row_beats);
+  ADD ("/ui/window/folder/ptbxl-tree", test_ptbxl_tree);
+  ADD ("/ui/window/folder/ptbxl-real-tree", test_ptbxl_real_tree);
 #undef ADD
 
   return g_test_run ();

@@ -1,6 +1,10 @@
 /* ecg-job.c — running a job in a GTask worker thread with progress in the main context. */
 #include "jobs/ecg-job.h"
 
+#include <string.h>
+
+#include "ecg-config.h"
+
 typedef struct
 {
   EcgJobFunc func;
@@ -114,4 +118,26 @@ ecg_job_run_finish (GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+JsonObject *
+ecg_job_provenance_new (int threads, const char *data_dir)
+{
+  JsonObject *p = json_object_new ();
+  json_object_set_string_member (p, "program", "ecgwb " ECG_VERSION);
+  json_object_set_string_member (p, "git", ECG_GIT_HASH);
+  json_object_set_int_member (p, "threads", threads);
+  g_autofree char *cpuinfo = NULL;
+  if (g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL))
+    {
+      const char *line = strstr (cpuinfo, "model name");
+      const char *colon = line ? strchr (line, ':') : NULL;
+      if (colon != NULL)
+        {
+          g_autofree char *name = g_strndup (colon + 2, strcspn (colon + 2, "\n"));
+          json_object_set_string_member (p, "cpu", name);
+        }
+    }
+  json_object_set_string_member (p, "data", data_dir);
+  return p;
 }

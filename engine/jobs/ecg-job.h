@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -41,5 +42,10 @@ void ecg_job_run_async (EcgJobFunc func, gpointer job_data, GDestroyNotify destr
                         GCancellable *cancellable, GAsyncReadyCallback callback,
                         gpointer user_data);
 gboolean ecg_job_run_finish (GAsyncResult *result, GError **error);
+
+/* A run's provenance (DESIGN.md §8): program version and git hash, CPU model, threads and the
+ * data folder. Every job kind stores one; a job adds its own members (e.g. the parent model's
+ * checksum). Owned by the caller. */
+JsonObject *ecg_job_provenance_new (int threads, const char *data_dir);
 
 G_END_DECLS

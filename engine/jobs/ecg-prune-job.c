@@ -600,22 +600,8 @@ run_steps (PruneContext *ctx, int first, EcgJobProgressFunc progress, gpointer p
 static JsonObject *
 make_provenance (const EcgPruneConfig *c)
 {
-  JsonObject *p = json_object_new ();
-  json_object_set_string_member (p, "program", "ecgwb " ECG_VERSION);
-  json_object_set_string_member (p, "git", ECG_GIT_HASH);
-  json_object_set_int_member (p, "threads", c->threads);
-  g_autofree char *cpuinfo = NULL;
-  if (g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL))
-    {
-      const char *line = strstr (cpuinfo, "model name");
-      const char *colon = line ? strchr (line, ':') : NULL;
-      if (colon != NULL)
-        {
-          g_autofree char *name = g_strndup (colon + 2, strcspn (colon + 2, "\n"));
-          json_object_set_string_member (p, "cpu", name);
-        }
-    }
-  /* The data: enough to tell whether a later run saw the same files. */
+  JsonObject *p = ecg_job_provenance_new (c->threads, c->data_dir);
+  /* The parent model: enough to tell whether a later run started from the same file. */
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree char *model_bytes = NULL;
   gsize length = 0;
@@ -624,7 +610,6 @@ make_provenance (const EcgPruneConfig *c)
       g_checksum_update (sum, (const guchar *) model_bytes, (gssize) length);
       json_object_set_string_member (p, "model_sha256", g_checksum_get_string (sum));
     }
-  json_object_set_string_member (p, "data", c->data_dir);
   return p;
 }
 

@@ -320,28 +320,6 @@ model_info (const EcgTrainJob *job)
   return info;
 }
 
-/* The run's provenance: program, CPU, threads, data. */
-static JsonObject *
-run_provenance (const EcgTrainConfig *c)
-{
-  JsonObject *p = json_object_new ();
-  json_object_set_string_member (p, "program", "ecgwb " ECG_VERSION);
-  json_object_set_string_member (p, "git", ECG_GIT_HASH);
-  json_object_set_int_member (p, "threads", c->threads);
-  g_autofree char *cpuinfo = NULL;
-  if (g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL))
-    {
-      const char *line = strstr (cpuinfo, "model name");
-      const char *colon = line ? strchr (line, ':') : NULL;
-      if (colon != NULL)
-        {
-          g_autofree char *name = g_strndup (colon + 2, strcspn (colon + 2, "\n"));
-          json_object_set_string_member (p, "cpu", name);
-        }
-    }
-  json_object_set_string_member (p, "data", c->data_dir);
-  return p;
-}
 
 /* Step 0 of a train run: the trained model's size and cost, its curves, validation figures and
  * the model file's bytes. */
@@ -416,7 +394,7 @@ start_run (EcgRunStore *store, const EcgTrainConfig *c, gint64 rerun, GError **e
   EcgRunSpec spec;
   ecg_run_spec_init (&spec, ECG_RUN_KIND_TRAIN);
   g_autoptr (JsonObject) config = ecg_train_config_to_json (c);
-  g_autoptr (JsonObject) provenance = run_provenance (c);
+  g_autoptr (JsonObject) provenance = ecg_job_provenance_new (c->threads, c->data_dir);
   spec.config = config;
   spec.provenance = provenance;
   gint64 run = ecg_run_store_create_run (store, &spec, error);
